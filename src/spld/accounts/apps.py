@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "spld.accounts"
+    label = "accounts"
+    verbose_name = "Comptes"
+
+    def ready(self) -> None:
+        from spld.accounts import permissions  # noqa: F401  (registers rules)

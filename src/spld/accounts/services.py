@@ -1,0 +1,164 @@
+"""Writes about accounts: registration, e-mail verification, sign-in, memberships, API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from spld.accounts import throttling
+from spld.accounts.models import ApiToken, EmailCode, Membership, User
+from spld.core.permissions import TokenActor, require
+
+CODE_TTL = timedelta(minutes=15)
+CODE_MAX_ATTEMPTS = 5
+TOKEN_PREFIX = "spld_"
+
+
+class SignInRefused(Exception):
+    """Sign-in refused; the message is safe to show."""
+
+
+def _code_digest(user: User, code: str) -> str:
+    # Keyed by the user so that equal codes of two users never share a digest.
+    return hashlib.sha256(f"{user.pk}:{code}".encode()).hexdigest()
+
+
+def register_citizen(*, email: str, password: str, display_name: str = "") -> User:
+    """Create an unverified citizen account and send its verification code."""
+    email = User.objects.normalize_email(email).lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("Un compte existe déjà avec cette adresse.")})
+    candidate = User(email=email, username=email, display_name=display_name)
+    validate_password(password, candidate)
+    with transaction.atomic():
+        user = User.objects.create_user(email=email, password=password, display_name=display_name)
+        send_verification_code(user=user)
+    return user
+
+
+def send_verification_code(*, user: User) -> None:
+    """Mail a fresh 6-digit code; earlier codes stop working."""
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    with transaction.atomic():
+        user.email_codes.filter(used_at__isnull=True).update(used_at=timezone.now())
+        EmailCode.objects.create(
+            user=user, digest=_code_digest(user, code), expires_at=timezone.now() + CODE_TTL
+        )
+    send_mail(
+        _("Votre code de vérification SPLD"),
+        _("Votre code : {code}\nIl est valable 15 minutes.\n\nYour code: {code} "
+          "(valid for 15 minutes).").format(code=code),
+        None,
+        [user.email],
+    )
+
+
+def verify_email(*, user: User, code: str) -> None:
+    """Mark the address verified if the code matches; throttled against guessing."""
+    if throttling.blocked_until("otp", str(user.pk)):
+        raise ValidationError(_("Trop d’essais. Réessayez dans quelques minutes."))
+    pending = (
+        user.email_codes.filter(used_at__isnull=True, expires_at__gt=timezone.now())
+        .order_by("-created_at").first()
+    )
+    if pending is None:
+        raise ValidationError(_("Ce code a expiré. Demandez-en un nouveau."))
+    if pending.attempts >= CODE_MAX_ATTEMPTS:
+        raise ValidationError(_("Trop d’essais pour ce code. Demandez-en un nouveau."))
+    if not hmac.compare_digest(pending.digest, _code_digest(user, code.strip())):
+        EmailCode.objects.filter(pk=pending.pk).update(attempts=pending.attempts + 1)
+        throttling.record_failure("otp", str(user.pk))
+        raise ValidationError(_("Code incorrect."))
+    with transaction.atomic():
+        pending.used_at = timezone.now()
+        pending.save(update_fields=["used_at"])
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
+    throttling.reset("otp", str(user.pk))
+
+
+def client_address(request: HttpRequest) -> str:
+    """The caller's address (REMOTE_ADDR: proxies must set it, we do not trust headers)."""
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def sign_in(*, request: HttpRequest, email: str, password: str) -> User:
+    """Check credentials with throttling per account and per address."""
+    address = client_address(request)
+    for kind, value in (("login", email), ("ip", address)):
+        if throttling.blocked_until(kind, value):
+            raise SignInRefused(
+                _("Trop de tentatives de connexion. Par sécurité, réessayez dans 15 minutes.")
+            )
+    user = authenticate(request, username=email.strip().lower(), password=password)
+    if user is None:
+        throttling.record_failure("login", email)
+        throttling.record_failure("ip", address)
+        raise SignInRefused(_("Adresse électronique ou mot de passe incorrect."))
+    throttling.reset("login", email)
+    return user  # type: ignore[return-value]
+
+
+def add_membership(*, actor: Any, user: User, organization: Any, role: str) -> Membership:
+    """Give a user a role in an organisation."""
+    require(actor, "accounts.manage_members", organization)
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": _("Rôle inconnu.")})
+    membership, _created = Membership.objects.get_or_create(
+        user=user, organization=organization, role=role
+    )
+    return membership
+
+
+def create_api_token(*, actor: Any, organization: Any, name: str) -> tuple[ApiToken, str]:
+    """Create a token for an organisation; the clear value is returned once, never stored."""
+    require(actor, "accounts.manage_tokens", organization)
+    prefix = secrets.token_hex(4)
+    clear = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(
+        organization=organization,
+        name=name.strip()[:100] or _("Jeton sans nom"),
+        prefix=prefix,
+        digest=hashlib.sha256(clear.encode()).hexdigest(),
+        created_by=actor if isinstance(actor, User) else None,
+    )
+    return token, clear
+
+
+def revoke_api_token(*, actor: Any, token: ApiToken) -> ApiToken:
+    """Revoke a token: it stops working at once."""
+    require(actor, "accounts.manage_tokens", token.organization)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def authenticate_token(clear: str) -> TokenActor | None:
+    """The organisation acting behind a bearer token, or None if unknown or revoked."""
+    if not clear.startswith(TOKEN_PREFIX):
+        return None
+    digest = hashlib.sha256(clear.encode()).hexdigest()
+    token = (
+        ApiToken.objects.select_related("organization")
+        .filter(digest=digest, revoked_at__isnull=True).first()
+    )
+    if token is None:
+        return None
+    # Coarse timestamp: one write per minute at most, not one per request.
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return TokenActor(organization=token.organization, token_id=token.pk)

@@ -1,0 +1,87 @@
+"""One error body for the whole API: {"error": {"code", "message", "fields"?}}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+
+class ApiError(HttpError):
+    """An API error with a stable machine code."""
+
+    def __init__(self, status: int, code: str, message: str, fields: Any = None) -> None:
+        super().__init__(status, message)
+        self.code = code
+        self.fields = fields
+
+
+def error_body(code: str, message: str, fields: Any = None) -> dict[str, Any]:
+    """The error envelope."""
+    error: dict[str, Any] = {"code": code, "message": message}
+    if fields:
+        error["fields"] = fields
+    return {"error": error}
+
+
+def _field_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for err in errors:
+        loc = [str(part) for part in err.get("loc", ())]
+        out.append({"loc": loc, "field": ".".join(loc[1:] or loc), "message": err.get("msg", "")})
+    return out
+
+
+def install(api: NinjaAPI) -> None:
+    """Register the handlers that turn every failure into the error envelope."""
+
+    def respond(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
+        return api.create_response(request, body, status=status)
+
+    @api.exception_handler(NinjaValidationError)
+    def _validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        return respond(request, 422, error_body(
+            "validation_error", _("Certaines valeurs sont invalides."), _field_errors(exc.errors)
+        ))
+
+    @api.exception_handler(DjangoValidationError)
+    def _django_validation(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+        if hasattr(exc, "error_dict"):
+            fields = [{"loc": [k], "field": k, "message": " ".join(m for e in v for m in e.messages)}
+                      for k, v in exc.error_dict.items()]
+        else:
+            fields = [{"loc": [], "field": "", "message": m} for m in exc.messages]
+        return respond(request, 422, error_body(
+            "validation_error", _("Certaines valeurs sont invalides."), fields
+        ))
+
+    @api.exception_handler(AuthenticationError)
+    def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        response = respond(request, 401, error_body(
+            "unauthenticated",
+            _("Authentification requise : jeton absent, inconnu ou révoqué."),
+        ))
+        response["WWW-Authenticate"] = 'Bearer realm="spld"'
+        return response
+
+    @api.exception_handler(PermissionDenied)
+    def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return respond(request, 403, error_body("forbidden", str(exc) or _("Action non autorisée.")))
+
+    @api.exception_handler(Http404)
+    def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return respond(request, 404, error_body("not_found", _("Ressource introuvable.")))
+
+    @api.exception_handler(HttpError)
+    def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        code = getattr(exc, "code", None) or {400: "bad_request", 404: "not_found",
+                                              405: "method_not_allowed", 413: "too_large",
+                                              429: "throttled"}.get(exc.status_code, "error")
+        return respond(request, exc.status_code,
+                       error_body(code, str(exc), getattr(exc, "fields", None)))

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    default = True
+    name = "spld.core"
+    label = "core"
+    verbose_name = "Noyau"

@@ -1,0 +1,16 @@
+"""`spld worker`: run background tasks from the database queue."""
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Run the background task worker (django-tasks database backend)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--batch", action="store_true", help="Run queued tasks, then exit.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("db_worker", batch=options["batch"], reload=False, interval=0.5)

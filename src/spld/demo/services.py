@@ -1,0 +1,56 @@
+"""Loading the demo territory (deterministic and idempotent)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import transaction
+from django.utils import timezone
+
+from spld.accounts.models import Membership, User
+from spld.demo.territory import DEMO_PASSWORD, ORGANIZATIONS, USERS, synthetic_siren
+from spld.organizations import services as organization_services
+from spld.organizations.models import Organization
+
+# Later apps append their own loaders here (catalogue, registers, charter…), run in order.
+EXTRA_LOADERS: list[Callable[[User, Callable[[str], None]], None]] = []
+
+
+def _ensure_user(spec: object) -> User:
+    user = User.objects.filter(email=spec.email).first()  # type: ignore[attr-defined]
+    if user is None:
+        user = User.objects.create_user(email=spec.email, password=DEMO_PASSWORD)  # type: ignore[attr-defined]
+    user.display_name = spec.display_name  # type: ignore[attr-defined]
+    user.is_superuser = user.is_staff = spec.superuser  # type: ignore[attr-defined]
+    user.is_committee_member = spec.committee  # type: ignore[attr-defined]
+    user.email_verified_at = user.email_verified_at or timezone.now()
+    user.save()
+    return user
+
+
+def load_demo(progress: Callable[[str], None] = lambda _msg: None) -> User:
+    """Create the demo organisations, users and roles; returns the SPLD admin."""
+    with transaction.atomic():
+        users = {spec.email: _ensure_user(spec) for spec in USERS}
+        admin = users["admin@spld.example"]
+        existing = set(Organization.objects.values_list("slug", flat=True))
+        for org in ORGANIZATIONS:
+            if org.slug in existing:
+                continue
+            organization_services.create_organization(
+                actor=admin, slug=org.slug, name=org.name, kind=org.kind,
+                siren=synthetic_siren(org.slug), description=org.description,
+                territory=org.territory, website=org.website,
+                dpo_contact=f"dpo@{org.slug}.example",
+            )
+        progress(f"{len(ORGANIZATIONS)} organisations")
+        orgs = {o.slug: o for o in Organization.objects.all()}
+        for spec in USERS:
+            for slug, role in spec.memberships:
+                Membership.objects.get_or_create(
+                    user=users[spec.email], organization=orgs[slug], role=role
+                )
+        progress(f"{len(USERS)} comptes de démonstration")
+    for loader in EXTRA_LOADERS:
+        loader(admin, progress)
+    return admin

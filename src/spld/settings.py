@@ -1,0 +1,241 @@
+"""Django settings for SPLD, read from SPLD_* environment variables (see docs/configuration.md)."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from spld.core.config import env_bool, env_int, env_list, env_path, env_str
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+DATA_DIR = env_path(
+    "SPLD_DATA_DIR", "./spld-data", help="Folder for the SQLite database, keys and files."
+)
+DEBUG = env_bool("SPLD_DEBUG", False, help="Development mode: detailed error pages. Never in production.")
+DEMO_MODE = env_bool(
+    "SPLD_DEMO", False, help="Set by `spld demo`: allows a generated secret key and demo accounts."
+)
+
+
+def _secret_key() -> str:
+    key = env_str(
+        "SPLD_SECRET_KEY",
+        help="Django secret key. Required unless SPLD_DEBUG or SPLD_DEMO is on "
+        "(then generated once and kept in SPLD_DATA_DIR/secret_key).",
+    )
+    if key:
+        return key
+    if not (DEBUG or DEMO_MODE):
+        raise ImproperlyConfigured(
+            "SPLD_SECRET_KEY is required in production (SPLD_DEBUG and SPLD_DEMO are off)."
+        )
+    # The demo keeps its key on disk so that sessions survive a restart.
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env_list(
+    "SPLD_ALLOWED_HOSTS",
+    "127.0.0.1,localhost",
+    help="Host names this server answers to, comma-separated.",
+)
+CSRF_TRUSTED_ORIGINS = env_list(
+    "SPLD_CSRF_TRUSTED_ORIGINS", "", help="Extra origins allowed for form posts (https://…)."
+)
+SITE_URL = env_str(
+    "SPLD_SITE_URL",
+    "http://127.0.0.1:8000",
+    help="Public base URL, used in links placed in e-mails, catalogues and receipts.",
+)
+SITE_NAME = env_str(
+    "SPLD_SITE_NAME",
+    "Service public local de la donnée — Brest métropole",
+    help="Name shown in the header and page titles.",
+)
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str(
+            "SPLD_DATABASE_URL",
+            f"sqlite:///{DATA_DIR / 'spld.sqlite3'}",
+            help="Metadata database: sqlite:///path (default: SPLD_DATA_DIR/spld.sqlite3) "
+            "or postgres://user:password@host:port/name.",
+        ),
+        conn_max_age=60,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # WAL lets readers go on while the worker writes; IMMEDIATE avoids lock upgrades mid-transaction.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+
+INSTALLED_APPS = [
+    "spld.core",
+    "spld.accounts",
+    "spld.organizations",
+    "spld.ledger",
+    "spld.demo",
+    "spld.core.admin_apps.SpldAdminConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "ninja",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "spld.core.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "spld.urls"
+WSGI_APPLICATION = "spld.wsgi.application"
+ASGI_APPLICATION = "spld.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "spld.core.context_processors.site",
+            ],
+        },
+    }
+]
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:space"
+LOGOUT_REDIRECT_URL = "core:home"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_MAX_FAILURES = env_int(
+    "SPLD_LOGIN_MAX_FAILURES", 5, help="Wrong passwords allowed per account or address before a pause."
+)
+LOGIN_THROTTLE_SECONDS = env_int(
+    "SPLD_LOGIN_THROTTLE_SECONDS", 900, help="Length of that pause, in seconds."
+)
+
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", "Français"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Serve straight from app folders when collectstatic has not run (tests, first demo start).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+EMAIL_HOST = env_str("SPLD_EMAIL_HOST", help="SMTP server; when empty, e-mails are written to SPLD_DATA_DIR/outbox.")
+EMAIL_PORT = env_int("SPLD_EMAIL_PORT", 587, help="SMTP port.")
+EMAIL_HOST_USER = env_str("SPLD_EMAIL_USER", help="SMTP user name.")
+EMAIL_HOST_PASSWORD = env_str("SPLD_EMAIL_PASSWORD", help="SMTP password.")
+EMAIL_USE_TLS = EMAIL_PORT == 587
+DEFAULT_FROM_EMAIL = env_str(
+    "SPLD_EMAIL_FROM", "SPLD <ne-pas-repondre@spld.example>", help="Sender of the e-mails SPLD sends."
+)
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "outbox"
+
+# Security: cookies, headers and the Content-Security-Policy (no inline script anywhere).
+SECURE_HTTPS = env_bool(
+    "SPLD_HTTPS", False, help="Served over HTTPS: secure cookies, HSTS and redirect to https."
+)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_HTTPS
+SECURE_SSL_REDIRECT = SECURE_HTTPS
+SECURE_HSTS_SECONDS = 31536000 if SECURE_HTTPS else 0
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_HTTPS else None
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "spld.core.views.csrf_failure"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("SPLD_LOG_LEVEL", "INFO", help="Log level.")},
+}
+
+API_PAGE_SIZE_MAX = 1000

@@ -1,0 +1,27 @@
+"""URL map: French public pages (English under /en/), the API and the admin."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from spld.api import api
+from spld.core import views
+
+handler400 = "spld.core.views.bad_request"
+handler403 = "spld.core.views.permission_denied"
+handler404 = "spld.core.views.page_not_found"
+handler500 = "spld.core.views.server_error"
+
+urlpatterns = [
+    path("api/1/", api.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("spld.core.urls")),
+    path("organisations/", include("spld.organizations.urls")),
+    path("compte/", include("spld.accounts.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=False,
+)
