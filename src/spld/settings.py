@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "spld.accounts",
     "spld.organizations",
     "spld.ledger",
+    "spld.catalog",
+    "spld.dataapi",
     "spld.demo",
     "spld.core.admin_apps.SpldAdminConfig",
     "django.contrib.auth",
