@@ -85,5 +85,6 @@ def tasks_of(user: Any) -> list[dict[str, Any]]:
 def _task_error(result: Any) -> str:
     if result is None or result.status != "FAILED":
         return ""
-    errors = result.exception_class_path or ""
-    return errors.rsplit(".", 1)[-1]
+    # The last traceback line reads "ExceptionClass: message", the part people can act on.
+    lines = [line for line in (result.traceback or "").strip().splitlines() if line.strip()]
+    return lines[-1] if lines else (result.exception_class_path or "").rsplit(".", 1)[-1]

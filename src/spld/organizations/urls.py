@@ -6,5 +6,7 @@ app_name = "organizations"
 
 urlpatterns = [
     path("", views.organization_list, name="list"),
+    path("nouvelle/", views.organization_create, name="create"),
     path("<slug:slug>/", views.organization_detail, name="detail"),
+    path("<slug:slug>/modifier/", views.organization_edit, name="edit"),
 ]

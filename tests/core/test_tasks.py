@@ -1,0 +1,50 @@
+"""Background tasks run in the real database worker and report progress to their owner."""
+
+import pytest
+from django.core.management import call_command
+from django_tasks import task
+
+from spld.core import progress
+
+
+@task(takes_context=True)
+def count_to(context, n: int) -> int:
+    for i in range(1, n + 1):
+        progress.report(context.task_result.id, done=i, total=n, message=f"{i}/{n}")
+    return n
+
+
+@task()
+def always_fails() -> None:
+    raise ValueError("le fichier est illisible")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_task_progress_and_status_are_shown_to_its_owner(client, citizen):
+    result = count_to.enqueue(5)
+    progress.track(result, owner=citizen, label="Compter jusqu’à 5")
+    failed = always_fails.enqueue()
+    progress.track(failed, owner=citizen, label="Tâche en échec")
+    client.force_login(citizen)
+    html = client.get("/mes-taches/").content.decode()
+    assert "Compter jusqu’à 5" in html and "en attente" in html
+    call_command("worker", batch=True)
+    html = client.get("/mes-taches/").content.decode()
+    assert "terminée" in html and "100 %" in html
+    assert "échec" in html and "ValueError" in html
+
+
+@pytest.mark.django_db
+def test_tasks_page_requires_sign_in(client):
+    response = client.get("/mes-taches/")
+    assert response.status_code == 302 and "/compte/connexion/" in response["Location"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tasks_of_one_user_are_not_shown_to_another(client, citizen):
+    from tests.factories import make_user
+
+    result = count_to.enqueue(1)
+    progress.track(result, owner=citizen, label="Tâche privée")
+    client.force_login(make_user())
+    assert "Tâche privée" not in client.get("/mes-taches/").content.decode()
