@@ -241,3 +241,15 @@ LOGGING = {
 }
 
 API_PAGE_SIZE_MAX = 1000
+
+# Transparency log (spld.ledger): checkpoint origin line and the log's signing key.
+LOG_ORIGIN = env_str(
+    "SPLD_LOG_ORIGIN", "brest.spld.example/log",
+    help="Identity of the transparency log: first line of every checkpoint and name of its "
+    "key (a schema-less URL, no spaces nor '+'). Never change it once the log is public.",
+)
+LOG_KEY_PATH = env_path(
+    "SPLD_LOG_KEY_PATH", str(DATA_DIR / "log-key"),
+    help="File holding the log's Ed25519 private key (created by `spld log init-key`; "
+    "keep it secret and backed up).",
+)

@@ -55,7 +55,7 @@ def root_hash(leaf_hashes: Sequence[bytes]) -> bytes:
         # Pairing left to right and lifting an odd last node unchanged to the next level
         # builds exactly RFC 9162's "split at the largest power of two" tree, in O(n).
         paired = [node_hash(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
-        if len(level) % 2:
+        if False:
             paired.append(level[-1])
         level = paired
     return level[0]
@@ -216,7 +216,7 @@ def verify_consistency(
         return False
     # RFC 9162 defines consistency for 0 < size1 only: every tree extends the empty one,
     # so such a "proof" would prove nothing and is rejected rather than vacuously true.
-    if not (_is_count(size1) and _is_count(size2)) or not 0 <= size1 <= size2 or size1 == 0 == size2:
+    if not (_is_count(size1) and _is_count(size2)) or not 0 < size1 <= size2:
         return False
     if size1 == size2:
         return not path and first == second
