@@ -77,3 +77,36 @@ def test_others_cannot_manage_tokens(client, org, request, who):
     assert client.post(f"/compte/organisations/{org.slug}/jetons/",
                        {"name": "x"}).status_code == 403
     assert not ApiToken.objects.exists()
+
+
+@pytest.mark.django_db
+def test_org_admin_gives_and_withdraws_roles(client, org, org_admin, citizen):
+    client.force_login(org_admin)
+    response = client.post(f"/compte/organisations/{org.slug}/membres/",
+                           {"email": citizen.email.upper(), "role": "editor"})
+    assert response.status_code == 302
+    membership = citizen.memberships.get()
+    assert membership.role == "editor" and membership.organization == org
+    unknown = client.post(f"/compte/organisations/{org.slug}/membres/",
+                          {"email": "personne@example.org", "role": "editor"})
+    assert unknown.status_code == 400 and "Aucun compte" in unknown.content.decode()
+    client.post(f"/compte/organisations/{org.slug}/membres/{membership.pk}/retirer/")
+    assert not citizen.memberships.exists()
+
+
+@pytest.mark.django_db
+def test_last_org_admin_cannot_be_removed(org, org_admin):
+    from django.core.exceptions import ValidationError
+
+    from spld.accounts.services import remove_membership
+
+    with pytest.raises(ValidationError):
+        remove_membership(actor=org_admin, membership=org_admin.memberships.get())
+
+
+@pytest.mark.django_db
+def test_editor_cannot_manage_members(client, org, editor, citizen):
+    client.force_login(editor)
+    response = client.post(f"/compte/organisations/{org.slug}/membres/",
+                           {"email": citizen.email, "role": "org_admin"})
+    assert response.status_code == 403 and not citizen.memberships.exists()

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from spld.accounts.models import Membership
+
 
 class SignInForm(forms.Form):
     email = forms.EmailField(label=_("Adresse électronique"),
@@ -30,3 +32,8 @@ class VerifyForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Nom du jeton (à quoi sert-il ?)"), max_length=100)
+
+
+class MemberForm(forms.Form):
+    email = forms.EmailField(label=_("Adresse électronique de la personne (elle doit avoir un compte)"))
+    role = forms.ChoiceField(label=_("Rôle"), choices=Membership.Role.choices)

@@ -12,11 +12,11 @@ class SpldUserManager(UserManager["User"]):
     """Users are identified by e-mail; the username mirrors it."""
 
     def create_user(self, username=None, email=None, password=None, **extra):  # type: ignore[no-untyped-def, override]
-        email = self.normalize_email(email or username)
+        email = (email or username or "").strip().lower()
         return super().create_user(email, email, password, **extra)
 
     def create_superuser(self, username=None, email=None, password=None, **extra):  # type: ignore[no-untyped-def, override]
-        email = self.normalize_email(email or username)
+        email = (email or username or "").strip().lower()
         return super().create_superuser(email, email, password, **extra)
 
 
@@ -30,7 +30,8 @@ class User(AbstractUser):
 
     objects = SpldUserManager()
 
-    REQUIRED_FIELDS: list[str] = ["email"]
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
 
     def __str__(self) -> str:
         return self.display_name or self.email

@@ -122,6 +122,26 @@ def add_membership(*, actor: Any, user: User, organization: Any, role: str) -> M
     return membership
 
 
+def add_membership_by_email(*, actor: Any, organization: Any, email: str, role: str) -> Membership:
+    """Give a role to the holder of an existing account."""
+    require(actor, "accounts.manage_members", organization)
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None:
+        raise ValidationError(_("Aucun compte avec cette adresse : la personne doit d’abord "
+                                "créer son compte."))
+    return add_membership(actor=actor, user=user, organization=organization, role=role)
+
+
+def remove_membership(*, actor: Any, membership: Membership) -> None:
+    """Withdraw a role; an organisation keeps at least one administrator."""
+    require(actor, "accounts.manage_members", membership.organization)
+    if membership.role == Membership.Role.ORG_ADMIN and not Membership.objects.filter(
+        organization=membership.organization, role=Membership.Role.ORG_ADMIN
+    ).exclude(pk=membership.pk).exists():
+        raise ValidationError(_("L’organisation doit garder au moins un administrateur."))
+    membership.delete()
+
+
 def create_api_token(*, actor: Any, organization: Any, name: str) -> tuple[ApiToken, str]:
     """Create a token for an organisation; the clear value is returned once, never stored."""
     require(actor, "accounts.manage_tokens", organization)

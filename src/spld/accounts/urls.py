@@ -12,6 +12,9 @@ urlpatterns = [
     path("verification/renvoyer/", views.resend_code, name="resend_code"),
     path("", views.space, name="space"),
     path("organisations/<slug:slug>/jetons/", views.tokens, name="tokens"),
+    path("organisations/<slug:slug>/membres/", views.members, name="members"),
+    path("organisations/<slug:slug>/membres/<int:pk>/retirer/", views.remove_member,
+         name="remove_member"),
     path("organisations/<slug:slug>/jetons/<int:pk>/revoquer/", views.revoke_token,
          name="revoke_token"),
 ]

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from spld.accounts import selectors, services
-from spld.accounts.forms import RegisterForm, SignInForm, TokenForm, VerifyForm
-from spld.accounts.models import ApiToken
-from spld.core.permissions import has_perm
+from spld.accounts.forms import MemberForm, RegisterForm, SignInForm, TokenForm, VerifyForm
+from spld.accounts.models import ApiToken, Membership
+from spld.core.permissions import has_perm, require
 from spld.organizations.models import Organization
 
 
@@ -107,8 +107,6 @@ def tokens(request: HttpRequest, slug: str) -> HttpResponse:
     """List and create an organisation's API tokens (organisation admins)."""
     organization = get_object_or_404(Organization, slug=slug)
     if not has_perm(request.user, "accounts.manage_tokens", organization):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied(_("Seuls les administrateurs de l’organisation gèrent ses jetons."))
     form = TokenForm(request.POST or None)
     clear = None
@@ -131,3 +129,38 @@ def revoke_token(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     services.revoke_api_token(actor=request.user, token=token)
     messages.success(request, _("Le jeton « {name} » est révoqué.").format(name=token.name))
     return redirect("accounts:tokens", slug=slug)
+
+
+@login_required
+def members(request: HttpRequest, slug: str) -> HttpResponse:
+    """List an organisation's members and give roles (organisation admins)."""
+    organization = get_object_or_404(Organization, slug=slug)
+    require(request.user, "accounts.manage_members", organization)
+    form = MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_membership_by_email(actor=request.user, organization=organization,
+                                             **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error("email", error.messages[0])
+        else:
+            messages.success(request, _("Rôle attribué."))
+            return redirect("accounts:members", slug=slug)
+    return render(request, "accounts/members.html", {
+        "organization": organization, "members": selectors.members_of(organization),
+        "form": form,
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def remove_member(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Withdraw one role."""
+    membership = get_object_or_404(Membership, pk=pk, organization__slug=slug)
+    try:
+        services.remove_membership(actor=request.user, membership=membership)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("Rôle retiré."))
+    return redirect("accounts:members", slug=slug)
