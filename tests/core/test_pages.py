@@ -83,3 +83,12 @@ def test_forbidden_page_is_localized(client, citizen):
     response = client.get("/organisations/nouvelle/")
     assert response.status_code == 403
     assert "Accès refusé" in response.content.decode()
+
+
+def test_server_error_page_is_plain_and_localized(rf):
+    from spld.core.views import server_error
+
+    html = server_error(rf.get("/")).content.decode()
+    assert "Une erreur est survenue" in html and "Something went wrong" in html
+    api = server_error(rf.get("/api/1/organizations"))
+    assert api.status_code == 500 and b'"server_error"' in api.content
