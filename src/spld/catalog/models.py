@@ -120,6 +120,13 @@ class Dataset(PublicRecord):
             errors["licence"] = _g("Un jeu de données ouvert doit avoir une licence ouverte.")
         if self.temporal_start and self.temporal_end and self.temporal_start > self.temporal_end:
             errors["temporal_end"] = _g("La fin de la période précède son début.")
+        if self.schema is not None:
+            from spld.catalog.ingest import IngestError, validate_schema_descriptor
+
+            try:
+                validate_schema_descriptor(self.schema)
+            except IngestError as exc:
+                errors["schema"] = exc.message
         if errors:
             raise ValidationError(errors)
 
@@ -191,6 +198,8 @@ class Resource(PublicRecord):
     ingest_status = models.CharField(max_length=10, choices=IngestStatus.choices,
                                      default=IngestStatus.NONE)
     ingest_error = models.TextField(blank=True)
+    # Validation report of the last failed attempt (the published version keeps its own).
+    ingest_report = models.JSONField(default=dict, blank=True)
     ingest_task_id = models.CharField(max_length=64, blank=True)
 
     class Meta:

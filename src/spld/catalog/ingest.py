@@ -1,0 +1,680 @@
+"""File → validated Parquet: format, encoding and dialect detection, columnar validation, profile.
+
+Everything heavy runs inside DuckDB (columnar, multi-threaded); Python only looks at a small
+sample of the file (encoding, delimiter, header) and builds SQL from an allow-list.
+"""
+# SQL here is assembled from quoted identifiers (quote_ident) and escaped literals (_lit) only.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from django.utils.translation import gettext as _
+
+from spld.catalog import conf
+
+SAMPLE_BYTES = 256 * 1024
+DELIMITERS = [";", ",", "\t", "|"]
+ID_COLUMN = "__id"
+MAX_LISTED_ERRORS = 1000
+# Characters that never appear in real text files: C0 controls but tab/CR/LF, and C1 controls.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
+
+Progress = Callable[[int, str], None]
+
+
+class IngestError(Exception):
+    """A file that cannot become a version; `message` is for people, `code` for machines."""
+
+    def __init__(self, code: str, message: str, report: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.report = report or {}
+
+
+@dataclass
+class IngestResult:
+    source_format: str
+    encoding: str = ""
+    delimiter: str = ""
+    row_count: int = 0
+    columns: list[dict[str, str]] = field(default_factory=list)
+    profile: dict[str, Any] = field(default_factory=dict)
+    report: dict[str, Any] = field(default_factory=dict)
+    geometry_column: str = ""
+    byte_size: int = 0
+    sha256: str = ""
+
+
+def quote_ident(name: str) -> str:
+    """A SQL identifier, double quotes doubled (names come from the file, never trusted)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def sha256_file(path: Path) -> str:
+    """SHA-256 of a file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# --- format detection ---------------------------------------------------------------------
+
+def detect_format(path: Path, filename: str) -> str:
+    """csv, tsv, xlsx, ods, json, geojson or parquet, from the magic bytes first, then the name."""
+    size = path.stat().st_size
+    if size == 0:
+        raise IngestError("empty_file", _("Le fichier est vide (0 octet)."))
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    if head[:4] == b"PAR1":
+        return "parquet"
+    if head[:4] == b"PK\x03\x04":
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = set(zf.namelist())
+                if "xl/workbook.xml" in names:
+                    return "xlsx"
+                if "mimetype" in names and b"spreadsheet" in zf.read("mimetype")[:100]:
+                    return "ods"
+        except zipfile.BadZipFile as exc:
+            raise IngestError("bad_zip", _("Archive ZIP illisible.")) from exc
+        raise IngestError("unsupported_format", _(
+            "Archive non reconnue : seuls les classeurs XLSX et ODS sont acceptés."))
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    lower = filename.lower()
+    if stripped[:1] == b"[":
+        return "json"
+    if stripped[:1] == b"{":
+        if lower.endswith((".geojson", ".json")) and b"FeatureCollection" in head:
+            return "geojson"
+        return "geojson" if b'"features"' in head else "json"
+    return "tsv" if lower.endswith((".tsv", ".tab")) else "csv"
+
+
+# --- text files -----------------------------------------------------------------------------
+
+def detect_encoding(sample: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252 or ISO-8859-15; refuse binary content."""
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in sample:
+        raise IngestError("undecodable", _(
+            "Le fichier contient des octets nuls : ce n’est pas un fichier texte lisible."))
+    # The sample may cut a multi-byte character at its end.
+    for trim in range(4):
+        try:
+            sample[: len(sample) - trim].decode("utf-8")
+            return "utf-8"
+        except UnicodeDecodeError as exc:
+            if exc.start < len(sample) - 4:
+                break
+    for encoding in ("cp1252", "iso-8859-15"):
+        try:
+            text = sample.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if not _CONTROL.search(text):
+            return encoding
+    raise IngestError("undecodable", _(
+        "Encodage du fichier non reconnu : enregistrez-le en UTF-8 (ou Windows-1252)."))
+
+
+def _transcode(src: Path, dest: Path, encoding: str) -> None:
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    offset = 0
+    with open(src, "rb") as fin, open(dest, "w", encoding="utf-8", newline="") as fout:
+        while block := fin.read(1 << 22):
+            try:
+                text = decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                raise IngestError("undecodable", _(
+                    "Octets illisibles dans l’encodage {encoding} vers l’octet {offset}."
+                ).format(encoding=encoding, offset=offset + exc.start)) from exc
+            if _CONTROL.search(text):
+                raise IngestError("undecodable", _(
+                    "Caractères de contrôle inattendus : l’encodage du fichier n’est pas "
+                    "reconnu ({encoding} supposé).").format(encoding=encoding))
+            fout.write(text)
+            offset += len(block)
+        fout.write(decoder.decode(b"", final=True))
+
+
+def _sample_rows(text: str, delimiter: str) -> list[list[str]]:
+    # Quoted fields may hold line breaks: let the csv module split records, not lines.
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"')
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            if row:
+                rows.append(row)
+            if len(rows) > 500:
+                break
+    except csv.Error:
+        pass
+    if len(rows) > 1 and len(text) >= SAMPLE_BYTES // 2:
+        rows = rows[:-1]  # the last record of a long sample may be cut
+    return rows
+
+
+def sniff_delimiter(text: str, preferred: str = "") -> str:
+    """The delimiter that splits the sample into the most consistent rows of >1 fields."""
+    best, best_score = preferred or ",", (-1.0, 0)
+    candidates = [preferred, *[d for d in DELIMITERS if d != preferred]] if preferred \
+        else DELIMITERS
+    for delim in candidates:
+        rows = _sample_rows(text, delim)
+        if not rows or len(rows[0]) < 2:
+            continue
+        width = len(rows[0])
+        consistent = sum(1 for r in rows if len(r) == width) / len(rows)
+        score = (consistent, width)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def check_header_and_rows(text: str, delimiter: str) -> list[str]:
+    """Refuse empty or duplicate column names and ragged rows seen in the sample."""
+    rows = _sample_rows(text, delimiter)
+    if not rows:
+        raise IngestError("empty_file", _("Le fichier ne contient aucune ligne."))
+    header = [h.strip() for h in rows[0]]
+    empty = [str(i + 1) for i, h in enumerate(header) if not h]
+    if empty:
+        raise IngestError("empty_header", _(
+            "En-tête vide pour la ou les colonnes n° {cols} : chaque colonne doit avoir un nom."
+        ).format(cols=", ".join(empty)))
+    seen: set[str] = set()
+    dupes = sorted({h for h in header if h in seen or seen.add(h)})  # type: ignore[func-returns-value]
+    if dupes:
+        raise IngestError("duplicate_header", _(
+            "Noms de colonnes en double : {names}.").format(names=", ".join(dupes)))
+    if ID_COLUMN in header:
+        raise IngestError("reserved_header", _("Le nom de colonne « __id » est réservé."))
+    for number, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            raise IngestError("ragged_rows", _(
+                "Ligne {line} : {found} valeurs au lieu de {expected} (une par colonne)."
+            ).format(line=number, found=len(row), expected=len(header)))
+    return header
+
+
+def detect_decimal_comma(text: str, delimiter: str) -> bool:
+    """French files write 3,14: true when some column only holds such numbers."""
+    if delimiter == ",":
+        return False
+    rows = _sample_rows(text, delimiter)[1:200]
+    if not rows:
+        return False
+    for col in range(len(rows[0])):
+        values = [r[col].strip() for r in rows if col < len(r) and r[col].strip()]
+        if values and any(_DECIMAL_COMMA.match(v) for v in values) and all(
+            _DECIMAL_COMMA.match(v) or v.lstrip("-").isdigit() for v in values
+        ):
+            return True
+    return False
+
+
+_DUCKDB_LINE = re.compile(r"CSV Error on Line: (\d+)")
+
+
+def _csv_error(exc: Exception) -> IngestError:
+    text = str(exc)
+    line = _DUCKDB_LINE.search(text)
+    where = line.group(1) if line else "?"
+    if "Invalid unicode" in text or "not utf-8" in text:
+        return IngestError("undecodable", _(
+            "Octets illisibles en UTF-8 à la ligne {line} : enregistrez le fichier en UTF-8."
+        ).format(line=where))
+    if "Expected Number of Columns" in text or "columns" in text.lower():
+        return IngestError("ragged_rows", _(
+            "Ligne {line} : le nombre de valeurs ne correspond pas au nombre de colonnes."
+        ).format(line=where))
+    return IngestError("unreadable_csv", _("Fichier CSV illisible (ligne {line}).").format(
+        line=where))
+
+
+# --- spreadsheets and JSON ----------------------------------------------------------------
+
+def check_zip_bomb(path: Path) -> None:
+    """Refuse archives whose content would explode once decompressed."""
+    limit = int(conf.get("SPLD_UNCOMPRESSED_MAX_BYTES"))
+    with zipfile.ZipFile(path) as zf:
+        total = 0
+        for info in zf.infolist():
+            total += info.file_size
+            ratio = info.file_size / max(info.compress_size, 1)
+            if total > limit or (info.file_size > 10 * 1024**2 and ratio > 200):
+                raise IngestError("zip_bomb", _(
+                    "Classeur refusé : son contenu décompressé serait démesuré "
+                    "({size} Mo, taux {ratio:.0f}×).").format(
+                    size=info.file_size // 1024**2, ratio=ratio))
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def spreadsheet_to_csv(path: Path, dest: Path) -> None:
+    """First sheet of an XLSX/ODS workbook → UTF-8 CSV (types are inferred afterwards)."""
+    from python_calamine import CalamineWorkbook
+
+    check_zip_bomb(path)
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=True)
+    except Exception as exc:  # calamine raises its own error types for corrupt files
+        raise IngestError("unreadable_spreadsheet", _("Classeur illisible : {error}").format(
+            error=str(exc)[:200])) from exc
+    with open(dest, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        for row in rows:
+            writer.writerow([_cell(v) for v in row])
+
+
+def geojson_to_arrow(path: Path) -> Any:
+    """A FeatureCollection → an Arrow table of properties plus a GeoJSON `geometry` column."""
+    import pyarrow as pa
+
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            doc = json.load(fh)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise IngestError("bad_json", _("GeoJSON illisible : {error}").format(error=exc)) from exc
+    features = doc.get("features") if isinstance(doc, dict) else None
+    if not isinstance(features, list) or not features:
+        raise IngestError("bad_json", _("GeoJSON sans entités (features)."))
+    props = [f.get("properties") or {} for f in features if isinstance(f, dict)]
+    keys: list[str] = []
+    for p in props:
+        keys.extend(k for k in p if k not in keys)
+    if "geometry" in keys or ID_COLUMN in keys:
+        raise IngestError("reserved_header", _("Les propriétés « geometry » et « __id » sont "
+                                               "réservées."))
+    columns: dict[str, Any] = {}
+    for key in keys:
+        values = [p.get(key) for p in props]
+        try:
+            columns[key] = pa.array(values)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            columns[key] = pa.array([None if v is None else str(v) for v in values])
+    columns["geometry"] = pa.array(
+        [json.dumps(f.get("geometry"), separators=(",", ":")) if f.get("geometry") else None
+         for f in features if isinstance(f, dict)])
+    return pa.table(columns)
+
+
+# --- Table Schema validation ---------------------------------------------------------------
+
+SCHEMA_TYPES = {
+    "string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN",
+    "date": "DATE", "datetime": "TIMESTAMP", "time": "TIME", "year": "INTEGER",
+    "geojson": "VARCHAR", "any": "VARCHAR",
+}
+
+
+def duckdb_to_schema_type(duck_type: str) -> str:
+    """DuckDB column type → Table Schema type name."""
+    t = duck_type.upper()
+    if t in {"BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER",
+             "USMALLINT", "UTINYINT"}:
+        return "integer"
+    if t in {"DOUBLE", "FLOAT", "REAL"} or t.startswith("DECIMAL"):
+        return "number"
+    if t == "BOOLEAN":
+        return "boolean"
+    if t == "DATE":
+        return "date"
+    if t.startswith("TIMESTAMP"):
+        return "datetime"
+    if t == "TIME":
+        return "time"
+    return "string"
+
+
+def validate_schema_descriptor(schema: Any) -> list[dict[str, Any]]:
+    """Check a Table Schema descriptor's shape; returns its fields."""
+    if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
+        raise IngestError("bad_schema", _("Table Schema invalide : il faut une liste « fields »."))
+    fields = schema["fields"]
+    for f in fields:
+        if not isinstance(f, dict) or not isinstance(f.get("name"), str):
+            raise IngestError("bad_schema", _("Table Schema invalide : champ sans nom."))
+        if f.get("type", "string") not in SCHEMA_TYPES:
+            raise IngestError("bad_schema", _("Type inconnu dans le Table Schema : {t}.").format(
+                t=f.get("type")))
+    return fields
+
+
+def _typed_expr(f: dict[str, Any], raw_type: str, decimal_comma: bool) -> str:
+    """SQL casting the raw column to the schema type (NULL when the value does not fit)."""
+    col = quote_ident(f["name"])
+    kind = f.get("type", "string")
+    text = f"CAST({col} AS VARCHAR)"
+    fmt = f.get("format", "default")
+    if kind == "string" or kind in ("any", "geojson"):
+        return text
+    if raw_type != "VARCHAR":
+        return f"TRY_CAST({col} AS {SCHEMA_TYPES[kind]})"
+    if kind == "number":
+        src = text
+        if f.get("groupChar"):
+            src = f"replace({src}, {_lit(f['groupChar'])}, '')"
+        if f.get("decimalChar", "," if decimal_comma else ".") == ",":
+            src = f"replace({src}, ',', '.')"
+        return f"TRY_CAST(trim({src}) AS DOUBLE)"
+    if kind == "boolean":
+        trues = f.get("trueValues", ["true", "True", "TRUE", "1", "oui", "Oui", "OUI"])
+        falses = f.get("falseValues", ["false", "False", "FALSE", "0", "non", "Non", "NON"])
+        return (f"CASE WHEN {text} IN ({', '.join(map(_lit, trues))}) THEN true "
+                f"WHEN {text} IN ({', '.join(map(_lit, falses))}) THEN false END")
+    if kind in ("date", "datetime") and fmt not in ("default", "any", None):
+        return f"CAST(try_strptime({text}, {_lit(fmt)}) AS {SCHEMA_TYPES[kind]})"
+    return f"TRY_CAST(trim({text}) AS {SCHEMA_TYPES[kind]})"
+
+
+def _lit(value: Any) -> str:
+    """A SQL literal for a value taken from a schema descriptor (quotes doubled)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _checks(f: dict[str, Any], typed: str) -> list[tuple[str, str, str]]:
+    """(check name, SQL condition that is TRUE on a bad row, message) for one field."""
+    col = quote_ident(f["name"])
+    text = f"CAST({col} AS VARCHAR)"
+    kind = f.get("type", "string")
+    cons = f.get("constraints") or {}
+    out: list[tuple[str, str, str]] = []
+    if kind not in ("string", "any", "geojson"):
+        out.append(("type", f"{col} IS NOT NULL AND {typed} IS NULL",
+                    _("valeur non conforme au type {t}").format(t=kind)))
+    if cons.get("required"):
+        out.append(("required", f"{col} IS NULL", _("valeur obligatoire manquante")))
+    if "enum" in cons and isinstance(cons["enum"], list):
+        values = ", ".join(_lit(str(v)) for v in cons["enum"]) or "NULL"
+        out.append(("enum", f"{col} IS NOT NULL AND {text} NOT IN ({values})",
+                    _("valeur hors de la liste autorisée")))
+    if isinstance(cons.get("pattern"), str):
+        out.append(("pattern",
+                    f"{col} IS NOT NULL AND NOT regexp_full_match({text}, {_lit(cons['pattern'])})",
+                    _("valeur qui ne respecte pas le motif {p}").format(p=cons["pattern"])))
+    duck = SCHEMA_TYPES[kind]
+    for key, op in (("minimum", "<"), ("maximum", ">")):
+        if key in cons:
+            bound = f"TRY_CAST({_lit(cons[key])} AS {duck})"
+            out.append((key, f"{typed} {op} {bound}",
+                        _("valeur {op} {bound}").format(op="<" if op == "<" else ">",
+                                                         bound=cons[key])))
+    for key, op in (("minLength", "<"), ("maxLength", ">")):
+        if isinstance(cons.get(key), int):
+            out.append((key, f"length({text}) {op} {int(cons[key])}",
+                        _("longueur {op} {n}").format(op=op, n=cons[key])))
+    return out
+
+
+def validate_against_schema(con: Any, schema: dict[str, Any], raw_columns: dict[str, str],
+                            decimal_comma: bool) -> tuple[dict[str, Any], list[str]]:
+    """Columnar validation of table `raw`; returns the report and the typed SELECT list."""
+    fields = validate_schema_descriptor(schema)
+    names = [f["name"] for f in fields]
+    structure: list[dict[str, Any]] = []
+    missing = [n for n in names if n not in raw_columns]
+    extra = [n for n in raw_columns if n not in names]
+    for name in missing:
+        structure.append({"row": None, "column": name, "check": "missing-column",
+                          "message": _("colonne du schéma absente du fichier")})
+    for name in extra:
+        structure.append({"row": None, "column": name, "check": "extra-column",
+                          "message": _("colonne absente du schéma")})
+    checks: list[tuple[str, str, str, str]] = []  # column, check, condition, message
+    select: list[str] = []
+    for f in fields:
+        if f["name"] not in raw_columns:
+            continue
+        typed = _typed_expr(f, raw_columns[f["name"]], decimal_comma)
+        select.append(f"{typed} AS {quote_ident(f['name'])}")
+        for check, cond, message in _checks(f, typed):
+            checks.append((f["name"], check, cond, message))
+    select += [quote_ident(n) for n in extra]
+    counts: list[int] = []
+    if checks:
+        try:
+            counts = list(con.execute(
+                "SELECT " + ", ".join(f"count_if({c[2]})" for c in checks) + " FROM raw"
+            ).fetchone())
+        except duckdb.Error as exc:
+            raise IngestError("bad_schema", _("Contrainte du schéma inapplicable : {e}").format(
+                e=str(exc).splitlines()[0][:200])) from exc
+    uniques = [f["name"] for f in fields
+               if (f.get("constraints") or {}).get("unique") and f["name"] in raw_columns]
+    errors: list[dict[str, Any]] = list(structure)
+    by_check: dict[str, int] = {}
+    total = len(structure)
+    for (column, check, cond, message), count in zip(checks, counts, strict=False):
+        if not count:
+            continue
+        total += count
+        by_check[check] = by_check.get(check, 0) + count
+        rows = con.execute(
+            f"SELECT rowid + 1, CAST({quote_ident(column)} AS VARCHAR) FROM raw WHERE {cond} "
+            f"ORDER BY rowid LIMIT {MAX_LISTED_ERRORS}").fetchall()
+        errors += [{"row": r, "column": column, "check": check, "value": v, "message": message}
+                   for r, v in rows]
+    for column in uniques:
+        col = quote_ident(column)
+        dup_sql = (f"FROM raw WHERE {col} IN (SELECT {col} FROM raw WHERE {col} IS NOT NULL "
+                   f"GROUP BY 1 HAVING count(*) > 1)")
+        count = con.execute(f"SELECT count(*) {dup_sql}").fetchone()[0]
+        if count:
+            total += count
+            by_check["unique"] = by_check.get("unique", 0) + count
+            rows = con.execute(f"SELECT rowid + 1, CAST({col} AS VARCHAR) {dup_sql} "
+                               f"ORDER BY rowid LIMIT {MAX_LISTED_ERRORS}").fetchall()
+            errors += [{"row": r, "column": column, "check": "unique", "value": v,
+                        "message": _("valeur en double")} for r, v in rows]
+    errors.sort(key=lambda e: (e["row"] or 0, e["column"]))
+    report = {"schema": True, "valid": total == 0, "error_count": total,
+              "errors": errors[:MAX_LISTED_ERRORS], "errors_by_check": by_check}
+    return report, select
+
+
+# --- profile -----------------------------------------------------------------------------
+
+def compute_profile(con: Any, table: str, columns: list[dict[str, str]]) -> dict[str, Any]:
+    """Rows, and per column: type, nulls, (approximate) distinct, min/max, top values, histogram."""
+    parts = ["count(*)"]
+    for c in columns:
+        q = quote_ident(c["name"])
+        orderable = c["type"] in ("integer", "number", "date", "datetime", "time", "string")
+        parts += [f"count({q})", f"approx_count_distinct({q})",
+                  f"CAST(min({q}) AS VARCHAR)" if orderable else "NULL",
+                  f"CAST(max({q}) AS VARCHAR)" if orderable else "NULL",
+                  f"approx_top_k({q}, 5)" if c["type"] != "geojson" else "NULL"]
+    row = con.execute(f"SELECT {', '.join(parts)} FROM {table}").fetchone()
+    total = int(row[0])
+    out_cols = []
+    for i, c in enumerate(columns):
+        non_null, distinct, vmin, vmax, top = row[1 + 5 * i: 6 + 5 * i]
+        out_cols.append({
+            "name": c["name"], "type": c["type"], "nulls": total - int(non_null),
+            "distinct": int(distinct), "min": vmin, "max": vmax,
+            "top": [] if top is None else [str(v) for v in top if v is not None][:5],
+        })
+    # Counts of the top values and histograms of numbers: one more scan for all columns.
+    count_parts, keys = [], []
+    for c in out_cols:
+        q = quote_ident(c["name"])
+        for value in c["top"]:
+            count_parts.append(f"count_if(CAST({q} AS VARCHAR) = {_lit(value)})")
+            keys.append((c, value))
+    if count_parts:
+        counts = con.execute(f"SELECT {', '.join(count_parts)} FROM {table}").fetchone()
+        for c in out_cols:
+            c["top_counts"] = []
+        for (c, value), n in zip(keys, counts, strict=True):
+            c["top_counts"].append({"value": value, "count": int(n)})
+    for c in out_cols:
+        c.pop("top", None)
+        c.setdefault("top_counts", [])
+        if c["type"] in ("integer", "number") and c["min"] is not None and c["min"] != c["max"]:
+            lo, hi = float(c["min"]), float(c["max"])
+            width = (hi - lo) / 10
+            q = quote_ident(c["name"])
+            bins = con.execute(
+                f"SELECT least(CAST(floor(({q} - ?) / ?) AS INTEGER), 9) AS __bin, count(*) "
+                f"FROM {table} WHERE {q} IS NOT NULL GROUP BY __bin ORDER BY __bin", [lo, width]
+            ).fetchall()
+            counts_by_bin = dict(bins)
+            c["histogram"] = [{"from": lo + i * width, "to": lo + (i + 1) * width,
+                               "count": int(counts_by_bin.get(i, 0))} for i in range(10)]
+    return {"rows": total, "columns": out_cols}
+
+
+# --- the pipeline ------------------------------------------------------------------------
+
+def _connect(workdir: Path) -> Any:
+    con = duckdb.connect(":memory:")
+    con.execute(f"SET temp_directory = {_lit(str(workdir))}")
+    con.execute("SET preserve_insertion_order = true")
+    return con
+
+
+def ingest_file(src: Path, *, filename: str, dest: Path, workdir: Path,
+                schema: dict[str, Any] | None = None,
+                progress: Progress = lambda _pct, _msg: None) -> IngestResult:
+    """Turn an uploaded file into a Parquet file at `dest` (written atomically) and describe it."""
+    fmt = detect_format(src, filename)
+    result = IngestResult(source_format=fmt)
+    progress(5, _("format détecté : {fmt}").format(fmt=fmt))
+    workdir.mkdir(parents=True, exist_ok=True)
+    con = _connect(workdir)
+    decimal_comma = False
+    try:
+        if fmt in ("csv", "tsv", "xlsx", "ods"):
+            text_path = src
+            if fmt in ("xlsx", "ods"):
+                text_path = workdir / "sheet.csv"
+                spreadsheet_to_csv(src, text_path)
+                result.encoding = "utf-8"
+            with open(text_path, "rb") as fh:
+                sample = fh.read(SAMPLE_BYTES)
+            if not sample.strip():
+                raise IngestError("empty_file", _("Le fichier ne contient aucune ligne."))
+            if fmt in ("csv", "tsv"):
+                result.encoding = detect_encoding(sample)
+                if result.encoding not in ("utf-8", "utf-8-sig"):
+                    utf8 = workdir / "utf8.csv"
+                    _transcode(src, utf8, result.encoding)
+                    text_path = utf8
+                    with open(text_path, "rb") as fh:
+                        sample = fh.read(SAMPLE_BYTES)
+            text = sample.decode("utf-8-sig", errors="ignore")
+            result.delimiter = sniff_delimiter(text, "\t" if fmt == "tsv" else "")
+            header = check_header_and_rows(text, result.delimiter)
+            decimal_comma = detect_decimal_comma(text, result.delimiter)
+            options = [f"delim={_lit(result.delimiter)}", "header=true", "quote='\"'",
+                       "escape='\"'", "sample_size=20480", "strict_mode=true"]
+            if decimal_comma:
+                options.append("decimal_separator=','")
+            if schema:
+                options.append("all_varchar=true")
+            if len(header) == 1:
+                options.append("columns={" + f"{_lit(header[0])}: 'VARCHAR'" + "}")
+            try:
+                con.execute(f"CREATE TABLE raw AS SELECT * FROM read_csv({_lit(str(text_path))}, "
+                            f"{', '.join(options)})")
+            except duckdb.Error as exc:
+                raise _csv_error(exc) from exc
+        elif fmt == "json":
+            try:
+                con.execute(f"CREATE TABLE raw AS SELECT * FROM read_json({_lit(str(src))}, "
+                            "format='array')")
+            except duckdb.Error as exc:
+                raise IngestError("bad_json", _(
+                    "JSON illisible : un tableau d’objets est attendu ({e}).").format(
+                    e=str(exc).splitlines()[0][:200])) from exc
+        elif fmt == "geojson":
+            arrow_table = geojson_to_arrow(src)  # noqa: F841  (read by DuckDB's replacement scan)
+            con.execute("CREATE TABLE raw AS SELECT * FROM arrow_table")
+            result.geometry_column = "geometry"
+        elif fmt == "parquet":
+            try:
+                con.execute(f"CREATE TABLE raw AS SELECT * FROM read_parquet({_lit(str(src))})")
+            except duckdb.Error as exc:
+                raise IngestError("bad_parquet", _("Fichier Parquet illisible.")) from exc
+        progress(50, _("données lues"))
+        raw_columns = {r[0]: str(r[1]) for r in con.execute("DESCRIBE raw").fetchall()}
+        if ID_COLUMN in raw_columns:
+            raise IngestError("reserved_header", _("Le nom de colonne « __id » est réservé."))
+        if fmt in ("json", "parquet", "geojson"):
+            bad = [n for n in raw_columns if not n.strip()]
+            if bad:
+                raise IngestError("empty_header", _("Colonne sans nom."))
+        if schema:
+            report, select = validate_against_schema(con, schema, raw_columns, decimal_comma)
+            if not report["valid"]:
+                raise IngestError("validation_failed", _(
+                    "{n} erreur(s) de validation par rapport au Table Schema.").format(
+                    n=report["error_count"]), report=report)
+        else:
+            report = {"schema": False, "valid": True, "error_count": 0, "errors": [],
+                      "errors_by_check": {}}
+            select = [quote_ident(n) for n in raw_columns]
+        progress(70, _("données validées"))
+        tmp = dest.with_suffix(".parquet.tmp")
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        con.execute(
+            f"COPY (SELECT CAST(rowid + 1 AS BIGINT) AS {ID_COLUMN}, {', '.join(select)} FROM raw "
+            f"ORDER BY rowid) TO {_lit(str(tmp))} (FORMAT parquet, COMPRESSION zstd, "
+            "ROW_GROUP_SIZE 122880)")
+        con.execute("DROP TABLE raw")
+        progress(85, _("version Parquet écrite"))
+        typed = con.execute(f"DESCRIBE SELECT * FROM read_parquet({_lit(str(tmp))})").fetchall()
+        result.columns = [
+            {"name": r[0], "type": "geojson" if r[0] == result.geometry_column
+             else duckdb_to_schema_type(str(r[1])), "duckdb_type": str(r[1])}
+            for r in typed if r[0] != ID_COLUMN
+        ]
+        con.execute(f"CREATE VIEW v AS SELECT * FROM read_parquet({_lit(str(tmp))})")
+        result.profile = compute_profile(con, "v", result.columns)
+        result.row_count = result.profile["rows"]
+        result.report = report
+        os.replace(tmp, dest)
+        result.byte_size = dest.stat().st_size
+        result.sha256 = sha256_file(dest)
+        progress(100, _("profil calculé"))
+        return result
+    finally:
+        con.close()
+        shutil.rmtree(workdir, ignore_errors=True)

@@ -1,0 +1,272 @@
+"""Writes of the catalogue: datasets, resources, uploads and ingests (each change logged)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from spld.catalog import conf, search
+from spld.catalog.ingest import IngestError, ingest_file
+from spld.catalog.models import Dataset, Resource, ResourceVersion
+from spld.core.permissions import require
+from spld.ledger import services as ledger
+
+DATASET_FIELDS = (
+    "title", "description", "contact_point", "themes", "keywords", "licence", "access_level",
+    "spatial", "spatial_geometry", "temporal_start", "temporal_end", "frequency", "conforms_to",
+    "schema", "purpose", "general_interest", "retention_period", "identifier",
+)
+
+
+class UploadTooLarge(Exception):
+    """An upload went over SPLD_UPLOAD_MAX_BYTES; nothing was kept."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(_("Fichier trop volumineux : la limite est de {mb} Mo.").format(
+            mb=limit // (1024 * 1024)))
+        self.limit = limit
+
+
+def _check_fields(fields: dict[str, Any]) -> None:
+    unknown = set(fields) - set(DATASET_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown dataset fields: {sorted(unknown)}")
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title)[:100] or "jeu-de-donnees"
+    slug, n = base, 2
+    while Dataset.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def create_dataset(*, actor: Any, publisher: Any, title: str, slug: str = "",
+                   publish: bool = False, **fields: Any) -> Dataset:
+    """Describe a new dataset of `publisher` (a draft unless `publish`)."""
+    require(actor, "catalog.publish", publisher)
+    _check_fields(fields)
+    with transaction.atomic():
+        dataset = Dataset(publisher=publisher, title=title, slug=slug or _unique_slug(title),
+                          **fields)
+        dataset.modified = timezone.now()
+        if publish:
+            dataset.status = Dataset.Status.PUBLISHED
+            dataset.issued = dataset.modified
+        dataset.full_clean()
+        dataset.save()
+        search.index_dataset(dataset)
+        if publish:
+            ledger.record(actor=actor, subject=dataset, action="published")
+    return dataset
+
+
+def update_dataset(*, actor: Any, dataset: Dataset, **changes: Any) -> Dataset:
+    """Change a dataset's metadata (logged when it is published)."""
+    require(actor, "catalog.publish", dataset)
+    _check_fields(changes)
+    with transaction.atomic():
+        for name, value in changes.items():
+            setattr(dataset, name, value)
+        dataset.modified = timezone.now()
+        dataset.full_clean()
+        dataset.save()
+        search.index_dataset(dataset)
+        if dataset.status == Dataset.Status.PUBLISHED:
+            ledger.record(actor=actor, subject=dataset, action="updated")
+    return dataset
+
+
+def publish_dataset(*, actor: Any, dataset: Dataset) -> Dataset:
+    """Make a dataset public and record it (and its resources) in the transparency log."""
+    require(actor, "catalog.publish", dataset)
+    with transaction.atomic():
+        dataset.status = Dataset.Status.PUBLISHED
+        dataset.issued = dataset.issued or timezone.now()
+        dataset.modified = timezone.now()
+        dataset.full_clean()
+        dataset.save()
+        search.index_dataset(dataset)
+        for resource in dataset.resources.select_related("current_version"):
+            ledger.record(actor=actor, subject=resource, action="published")
+        ledger.record(actor=actor, subject=dataset, action="published")
+    return dataset
+
+
+def withdraw_dataset(*, actor: Any, dataset: Dataset) -> Dataset:
+    """Withdraw a dataset from publication (its log entries stay)."""
+    require(actor, "catalog.publish", dataset)
+    with transaction.atomic():
+        dataset.status = Dataset.Status.WITHDRAWN
+        dataset.modified = timezone.now()
+        dataset.save()
+        search.index_dataset(dataset)
+        ledger.record(actor=actor, subject=dataset, action="withdrawn")
+    return dataset
+
+
+def create_resource(*, actor: Any, dataset: Dataset, title: str, description: str = "",
+                    source_url: str = "") -> Resource:
+    """Add a resource (a file, filled by an upload or a remote URL) to a dataset."""
+    require(actor, "catalog.publish", dataset)
+    with transaction.atomic():
+        resource = Resource(dataset=dataset, title=title, description=description,
+                            source_url=source_url)
+        resource.full_clean()
+        resource.save()
+        if dataset.status == Dataset.Status.PUBLISHED:
+            ledger.record(actor=actor, subject=resource, action="created")
+    return resource
+
+
+def staging_path(filename: str) -> Path:
+    """A fresh path under SPLD_DATA_DIR/uploads for an incoming file."""
+    folder = Path(settings.DATA_DIR) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    suffix = Path(filename).suffix.lower()[:10] if filename else ""
+    return folder / f"{uuid.uuid4().hex}{suffix}"
+
+
+def receive_upload(*, actor: Any, resource: Resource, chunks: Iterable[bytes],
+                   filename: str) -> Path:
+    """Stream an upload to disk within SPLD_UPLOAD_MAX_BYTES; returns the staged path."""
+    require(actor, "catalog.publish", resource)
+    limit = conf.upload_max_bytes()
+    dest = staging_path(filename)
+    size = 0
+    try:
+        with open(dest, "wb") as fh:
+            for chunk in chunks:
+                size += len(chunk)
+                if size > limit:
+                    raise UploadTooLarge(limit)
+                fh.write(chunk)
+    except BaseException:
+        dest.unlink(missing_ok=True)
+        raise
+    return dest
+
+
+def serialize_actor(actor: Any) -> dict[str, Any]:
+    """A JSON description of an actor, to hand it to a background task."""
+    if getattr(actor, "organization", None) is not None and hasattr(actor, "token_id"):
+        return {"token": actor.token_id, "org": actor.organization.pk}
+    return {"user": getattr(actor, "pk", None)}
+
+
+def start_ingest(*, actor: Any, resource: Resource, staged: Path, filename: str) -> str:
+    """Queue the ingest of a staged file; returns the task id (progress on « Mes tâches »)."""
+    require(actor, "catalog.publish", resource)
+    from spld.catalog.tasks import ingest_resource
+    from spld.core import progress
+
+    with transaction.atomic():
+        result = ingest_resource.enqueue(resource.pk, str(staged), filename,
+                                         serialize_actor(actor))
+        Resource.objects.filter(pk=resource.pk).update(
+            ingest_status=Resource.IngestStatus.PENDING, ingest_task_id=str(result.id))
+        progress.track(result, owner=actor if hasattr(actor, "memberships") else None,
+                       label=_("Import de « {title} »").format(title=resource.title))
+    return str(result.id)
+
+
+def start_fetch(*, actor: Any, resource: Resource, url: str) -> str:
+    """Queue the download (SSRF-safe) and ingest of a remote file; returns the task id."""
+    require(actor, "catalog.publish", resource)
+    from spld.catalog.fetch import resolve_safe
+    from spld.catalog.tasks import fetch_resource
+    from spld.core import progress
+
+    resolve_safe(url)  # refuse private addresses now, with a clear message (checked again later)
+    with transaction.atomic():
+        result = fetch_resource.enqueue(resource.pk, url, serialize_actor(actor))
+        Resource.objects.filter(pk=resource.pk).update(
+            source_url=url, ingest_status=Resource.IngestStatus.PENDING,
+            ingest_task_id=str(result.id))
+        progress.track(result, owner=actor if hasattr(actor, "memberships") else None,
+                       label=_("Téléchargement de « {title} »").format(title=resource.title))
+    return str(result.id)
+
+
+def _fail(resource: Resource, error: IngestError | Exception) -> None:
+    message = getattr(error, "message", str(error))
+    report = getattr(error, "report", {}) or {}
+    Resource.objects.filter(pk=resource.pk).update(
+        ingest_status=Resource.IngestStatus.FAILED, ingest_error=message[:2000],
+        ingest_report=report)
+
+
+def ingest_staged(*, actor: Any, resource: Resource, staged: Path, filename: str,
+                  progress: Callable[[int, str], None] = lambda _p, _m: None) -> ResourceVersion:
+    """Turn a staged file into a new immutable version; on failure keep the previous one."""
+    require(actor, "catalog.publish", resource)
+    Resource.objects.filter(pk=resource.pk).update(ingest_status=Resource.IngestStatus.RUNNING)
+    number = (resource.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    relative = Path("datasets") / str(resource.rid) / f"v{number}-{uuid.uuid4().hex[:8]}.parquet"
+    dest = Path(settings.DATA_DIR) / relative
+    source_bytes = staged.stat().st_size if staged.exists() else 0
+    try:
+        from spld.catalog.ingest import sha256_file
+
+        source_sha = sha256_file(staged) if staged.exists() else ""
+        result = ingest_file(staged, filename=filename, dest=dest,
+                             workdir=staged.with_name(staged.name + ".work"),
+                             schema=resource.dataset.schema, progress=progress)
+    except IngestError as exc:
+        _fail(resource, exc)
+        raise
+    finally:
+        staged.unlink(missing_ok=True)
+    try:
+        with transaction.atomic():
+            version = ResourceVersion(
+                resource=resource, number=number, path=str(relative), byte_size=result.byte_size,
+                sha256=result.sha256, source_name=Path(filename).name[:255],
+                source_format=result.source_format, source_bytes=source_bytes,
+                source_sha256=source_sha, encoding=result.encoding, delimiter=result.delimiter,
+                row_count=result.row_count, columns=result.columns, profile=result.profile,
+                validation_report=result.report, geometry_column=result.geometry_column,
+                created_by=actor if hasattr(actor, "memberships") else None,
+            )
+            version.save()
+            resource = Resource.objects.select_for_update().get(pk=resource.pk)
+            resource.current_version = version
+            resource.ingest_status = Resource.IngestStatus.OK
+            resource.ingest_error = ""
+            resource.ingest_report = {}
+            resource.save()
+            dataset = resource.dataset
+            Dataset.objects.filter(pk=dataset.pk).update(modified=timezone.now())
+            if dataset.status == Dataset.Status.PUBLISHED:
+                ledger.record(actor=actor, subject=resource, action="version_published")
+    except Exception:
+        dest.unlink(missing_ok=True)
+        raise
+    return version
+
+
+def count_download(*, resource: Resource) -> None:
+    """Count one download of a dataset (sort by popularity)."""
+    Dataset.objects.filter(pk=resource.dataset_id).update(downloads=F("downloads") + 1)
+
+
+def validate_schema(schema: Any) -> None:
+    """Raise a ValidationError when a Table Schema descriptor is malformed."""
+    from spld.catalog.ingest import validate_schema_descriptor
+
+    if schema is None:
+        return
+    try:
+        validate_schema_descriptor(schema)
+    except IngestError as exc:
+        raise ValidationError({"schema": exc.message}) from exc

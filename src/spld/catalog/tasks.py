@@ -1,0 +1,77 @@
+"""Background work of the catalogue: ingest an upload, fetch a remote file, harvest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django_tasks import task
+
+from spld.catalog.fetch import FetchError, fetch_to_file
+from spld.catalog.ingest import IngestError
+from spld.catalog.models import Resource
+from spld.core import progress as task_progress
+from spld.core.permissions import TokenActor
+
+
+def load_actor(spec: dict[str, Any]) -> Any:
+    """Rebuild the actor a task runs for (a user or an organisation token)."""
+    if "token" in spec:
+        from spld.organizations.models import Organization
+
+        return TokenActor(organization=Organization.objects.get(pk=spec["org"]),
+                          token_id=spec["token"])
+    from spld.accounts.models import User
+
+    return User.objects.get(pk=spec["user"])
+
+
+def _reporter(task_id: str) -> Any:
+    def report(percent: int, message: str) -> None:
+        task_progress.report(task_id, done=percent, total=100, message=message)
+
+    return report
+
+
+@task(takes_context=True)
+def ingest_resource(context: Any, resource_id: int, staged: str, filename: str,
+                    actor: dict[str, Any]) -> dict[str, Any]:
+    """Ingest a staged upload into a new version of the resource."""
+    from spld.catalog import services
+
+    resource = Resource.objects.select_related("dataset__publisher").get(pk=resource_id)
+    try:
+        version = services.ingest_staged(
+            actor=load_actor(actor), resource=resource, staged=Path(staged), filename=filename,
+            progress=_reporter(str(context.task_result.id)))
+    except IngestError as exc:
+        task_progress.report(str(context.task_result.id), done=100, total=100,
+                             message=exc.message)
+        return {"ok": False, "code": exc.code, "message": exc.message}
+    return {"ok": True, "version": version.number, "rows": version.row_count}
+
+
+@task(takes_context=True)
+def fetch_resource(context: Any, resource_id: int, url: str,
+                   actor: dict[str, Any]) -> dict[str, Any]:
+    """Download a remote file (SSRF-safe, size and time limits) then ingest it."""
+    from spld.catalog import services
+
+    resource = Resource.objects.select_related("dataset__publisher").get(pk=resource_id)
+    task_id = str(context.task_result.id)
+    staged = services.staging_path(url.rsplit("/", 1)[-1].split("?")[0])
+    try:
+        name, _size = fetch_to_file(url, staged)
+    except FetchError as exc:
+        staged.unlink(missing_ok=True)
+        services._fail(resource, exc)
+        task_progress.report(task_id, done=100, total=100, message=exc.message)
+        return {"ok": False, "code": exc.code, "message": exc.message}
+    try:
+        version = services.ingest_staged(actor=load_actor(actor), resource=resource,
+                                         staged=staged, filename=name,
+                                         progress=_reporter(task_id))
+    except IngestError as exc:
+        task_progress.report(task_id, done=100, total=100, message=exc.message)
+        return {"ok": False, "code": exc.code, "message": exc.message}
+    return {"ok": True, "version": version.number, "rows": version.row_count}
