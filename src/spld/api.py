@@ -6,6 +6,7 @@ from ninja import NinjaAPI, Schema
 from spld.accounts.auth import token_auth
 from spld.core import api_errors
 from spld.organizations.api import router as organizations_router
+from spld.rights.api import router as rights_router
 
 api = NinjaAPI(
     title="SPLD API",
@@ -19,6 +20,9 @@ api = NinjaAPI(
 )
 api_errors.install(api)
 api.add_router("/organizations", organizations_router)
+api.add_router("/consents", rights_router)
+api.add_router("/charter", "spld.charter.api.router")
+api.add_router("/log", "spld.ledger.api.router")
 
 
 class WhoAmI(Schema):

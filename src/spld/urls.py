@@ -15,13 +15,18 @@ handler500 = "spld.core.views.server_error"
 
 urlpatterns = [
     path("api/1/", api.urls),
+    path("", include("spld.rights.urls_machine")),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("log/", include("spld.ledger.public_urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("", include("spld.core.urls")),
     path("organisations/", include("spld.organizations.urls")),
+    path("charte/", include("spld.charter.urls")),
     path("compte/", include("spld.accounts.urls")),
+    path("", include("spld.rights.urls")),
+    path("journal/", include("spld.ledger.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -162,6 +162,7 @@ def test_subtree_decomposition(start, length):
 def test_bad_ranges_raise():
     for call in (
         lambda: merkle.subtree_decomposition(3, 2),
+        lambda: merkle.subtree_decomposition(-1, 2),
         lambda: merkle.inclusion_proof_nodes(3, 3),
         lambda: merkle.inclusion_proof_nodes(-1, 3),
         lambda: merkle.consistency_proof_nodes(0, 3),

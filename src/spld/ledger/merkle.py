@@ -55,7 +55,7 @@ def root_hash(leaf_hashes: Sequence[bytes]) -> bytes:
         # Pairing left to right and lifting an odd last node unchanged to the next level
         # builds exactly RFC 9162's "split at the largest power of two" tree, in O(n).
         paired = [node_hash(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
-        if False:
+        if len(level) % 2:
             paired.append(level[-1])
         level = paired
     return level[0]
@@ -172,8 +172,13 @@ def _as_path(proof: object) -> list[bytes] | None:
     """Return proof as a list of 32-byte hashes, or None if any element is malformed."""
     if not isinstance(proof, list | tuple):
         return None
-    path = [_as_hash(p) for p in proof]
-    return None if any(p is None for p in path) else path  # type: ignore[return-value]
+    path = []
+    for element in proof:
+        h = _as_hash(element)
+        if h is None:
+            return None
+        path.append(h)
+    return path
 
 
 def _is_count(value: object) -> bool:

@@ -125,7 +125,8 @@ def _b64(text: str) -> bytes:
 
 def parse_vkey(text: str) -> Verifier:
     """Parse a verifier key ``<name>+<hex id>+<base64(alg || key)>`` and check its ID."""
-    parts = text.strip().split("+")
+    # Only the first two "+" separate fields: base64 may contain "+" too.
+    parts = text.strip().split("+", 2)
     if len(parts) != 3 or not re.fullmatch(r"[0-9a-f]{8}", parts[1]):
         raise NoteError("verifier key must look like <name>+<8 hex digits>+<base64>")
     name, hex_id, blob = parts
@@ -140,7 +141,7 @@ def parse_vkey(text: str) -> Verifier:
 
 def parse_private_key(text: str) -> Signer:
     """Parse a private key ``PRIVATE+KEY+<name>+<hex id>+<base64(alg || seed)>``."""
-    parts = text.strip().split("+")
+    parts = text.strip().split("+", 4)
     if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"]:
         raise NoteError("private key must look like PRIVATE+KEY+<name>+<hex id>+<base64>")
     name, hex_id, blob = parts[2:]
