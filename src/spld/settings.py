@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "spld.ledger",
     "spld.catalog",
     "spld.dataapi",
+    "spld.rights",
     "spld.demo",
     "spld.core.admin_apps.SpldAdminConfig",
     "django.contrib.auth",
@@ -252,4 +253,41 @@ LOG_KEY_PATH = env_path(
     "SPLD_LOG_KEY_PATH", str(DATA_DIR / "log-key"),
     help="File holding the log's Ed25519 private key (created by `spld log init-key`; "
     "keep it secret and backed up).",
+)
+
+# Citizens' rights (spld.rights): vault, receipts, retention and OpenID Connect sign-in.
+RIGHTS_VAULT_MASTER_KEY = env_str(
+    "SPLD_VAULT_MASTER_KEY",
+    help="Key wrapping each citizen's data key (32 bytes, base64url). When empty, a key file "
+    "is created in SPLD_DATA_DIR/keys; keep it out of the database backups.",
+)
+RIGHTS_ACCESS_LOG_RETENTION_DAYS = env_int(
+    "SPLD_ACCESS_LOG_RETENTION_DAYS", 365,
+    help="Days the log of staff reads of personal data is kept (CNIL: 6 months to 1 year).",
+)
+RIGHTS_CONSENT_RETENTION_DAYS = env_int(
+    "SPLD_CONSENT_RETENTION_DAYS", 1825,
+    help="Days a withdrawn, refused or expired consent record is kept as proof, then deleted.",
+)
+RIGHTS_REQUEST_RETENTION_DAYS = env_int(
+    "SPLD_RIGHTS_REQUEST_RETENTION_DAYS", 1825,
+    help="Days a closed rights request is kept, then deleted.",
+)
+RIGHTS_PACKAGE_LINK_SECONDS = env_int(
+    "SPLD_PACKAGE_LINK_SECONDS", 7 * 86400,
+    help="Lifetime of the signed link delivering an access-request package, in seconds.",
+)
+OIDC_PROVIDER_NAME = env_str(
+    "SPLD_OIDC_PROVIDER_NAME", "FranceConnect",
+    help="Name of the OpenID Connect provider shown on the sign-in button.",
+)
+OIDC_DISCOVERY_URL = env_str(
+    "SPLD_OIDC_DISCOVERY_URL",
+    help="OpenID Connect discovery document (…/.well-known/openid-configuration); "
+    "empty disables OIDC sign-in.",
+)
+OIDC_CLIENT_ID = env_str("SPLD_OIDC_CLIENT_ID", help="OpenID Connect client identifier.")
+OIDC_CLIENT_SECRET = env_str("SPLD_OIDC_CLIENT_SECRET", help="OpenID Connect client secret.")
+OIDC_SCOPES = env_str(
+    "SPLD_OIDC_SCOPES", "openid email profile", help="Scopes asked from the OIDC provider."
 )
