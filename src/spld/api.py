@@ -23,6 +23,10 @@ api.add_router("/organizations", organizations_router)
 api.add_router("/consents", rights_router)
 api.add_router("/charter", "spld.charter.api.router")
 api.add_router("/log", "spld.ledger.api.router")
+api.add_router("/datasets", "spld.catalog.api.router")
+api.add_router("/resources", "spld.dataapi.api.router")
+api.add_router("/registers", "spld.registers.api.router")
+api.add_router("/lineage", "spld.lineage.api.router")
 
 
 class WhoAmI(Schema):

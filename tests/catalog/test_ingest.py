@@ -83,7 +83,8 @@ def _ods_cell(value):
     if isinstance(value, int):
         return (f'<table:table-cell office:value-type="float" office:value="{value}">'
                 f"<text:p>{value}</text:p></table:table-cell>")
-    return f'<table:table-cell office:value-type="string"><text:p>{value}</text:p></table:table-cell>'
+    return ('<table:table-cell office:value-type="string">'
+            f"<text:p>{value}</text:p></table:table-cell>")
 
 
 ODS_CONTENT = (

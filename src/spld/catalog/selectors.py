@@ -81,3 +81,61 @@ def open_datasets() -> QuerySet[Dataset]:
 def datasets_of(organization: Any) -> QuerySet[Dataset]:
     """Published datasets of an organisation (its public page lists them)."""
     return Dataset.objects.filter(publisher=organization, status=Dataset.Status.PUBLISHED)
+
+
+FACETS = ("publisher", "theme", "licence", "access_level", "commune")
+SORTS = ("relevance", "date", "downloads", "title")
+
+
+def search_datasets(*, actor: Any = None, q: str = "", publisher: str = "", theme: str = "",
+                    licence: str = "", access_level: str = "", commune: str = "",
+                    sort: str = "") -> tuple[list[Dataset], dict[str, list[dict[str, Any]]]]:
+    """Datasets matching a full-text query and facet filters, sorted, with facet counts."""
+    from spld.catalog import search
+    from spld.catalog.vocabularies import LICENCES, THEMES
+
+    qs = visible_datasets(actor)
+    ranked: list[int] | None = None
+    if q.strip():
+        ranked = search.ranked_ids(q)
+        qs = qs.filter(pk__in=ranked)
+    if publisher:
+        qs = qs.filter(publisher__slug=publisher)
+    if licence:
+        qs = qs.filter(licence=licence)
+    if access_level:
+        qs = qs.filter(access_level=access_level)
+    # Themes and communes are JSON lists: filtered in Python (a catalogue holds thousands).
+    items = list(qs)
+    if theme:
+        items = [d for d in items if theme in (d.themes or [])]
+    if commune:
+        items = [d for d in items if commune in (d.spatial or [])]
+    if sort == "downloads":
+        items.sort(key=lambda d: (-d.downloads, d.title))
+    elif sort == "title":
+        items.sort(key=lambda d: d.title.lower())
+    elif ranked is not None and sort in ("", "relevance"):
+        position = {pk: i for i, pk in enumerate(ranked)}
+        items.sort(key=lambda d: position.get(d.pk, 1 << 30))
+    else:
+        items.sort(key=lambda d: d.modified or d.created_at, reverse=True)
+    facets: dict[str, dict[str, dict[str, Any]]] = {f: {} for f in FACETS}
+
+    def bump(facet: str, value: str, label: str) -> None:
+        entry = facets[facet].setdefault(value, {"value": value, "label": label, "count": 0})
+        entry["count"] += 1
+
+    from spld.demo.territory import COMMUNES
+
+    for d in items:
+        bump("publisher", d.publisher.slug, d.publisher.name)
+        bump("licence", d.licence, str(LICENCES[d.licence][0]))
+        bump("access_level", d.access_level, str(d.get_access_level_display()))
+        for t in d.themes or []:
+            bump("theme", t, str(THEMES.get(t, t)))
+        for c in d.spatial or []:
+            bump("commune", c, COMMUNES.get(c, c))
+    ordered = {f: sorted(v.values(), key=lambda e: (-e["count"], str(e["label"])))
+               for f, v in facets.items()}
+    return items, ordered

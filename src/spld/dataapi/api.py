@@ -1,0 +1,249 @@
+"""Data API: records, aggregates, profile and streaming exports of a resource's current version."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.exceptions import ValidationError
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    StreamingHttpResponse,
+)
+from django.utils.translation import gettext as _
+from ninja import Router
+
+from spld.catalog import selectors as catalog_selectors
+from spld.catalog import services as catalog_services
+from spld.catalog.models import Resource
+from spld.core.api_errors import ApiError
+from spld.dataapi import engine, services
+from spld.dataapi.actors import current_actor
+
+router = Router(tags=["données"])
+
+
+def _readable(request: HttpRequest, rid: str, kind: str) -> tuple[Resource, Any]:
+    """The resource if the caller may read it (one rule: catalog.selectors.can_read)."""
+    try:
+        resource = catalog_selectors.resource_by_rid(rid)
+    except (Resource.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+    actor = current_actor(request)
+    dataset = resource.dataset
+    if not catalog_selectors.can_see_metadata(actor, dataset):
+        raise Http404
+    if not catalog_selectors.can_read(actor, dataset):
+        if dataset.access_level == dataset.AccessLevel.SHARED:
+            message = _("Données partagées entre signataires : connectez-vous avec un compte "
+                        "ou un jeton d’une organisation signataire.")
+        else:
+            message = _("Données réservées au producteur.")
+        raise ApiError(403, "forbidden", message)
+    if resource.current_version is None:
+        raise ApiError(404, "no_data", _("Cette ressource n’a pas encore de données publiées."))
+    services.log_read(actor=actor, resource=resource, kind=kind,
+                      query=request.META.get("QUERY_STRING", ""))
+    return resource, actor
+
+
+def _columns(resource: Resource) -> dict[str, str]:
+    return {c["name"]: c["type"] for c in resource.current_version.columns}
+
+
+def _query(request: HttpRequest, resource: Resource, *, paged: bool = True) -> engine.Query:
+    try:
+        return engine.parse_query(request.GET, _columns(resource), paged=paged)
+    except engine.QueryError as exc:
+        raise ApiError(400, "bad_query", exc.message, exc.fields) from exc
+
+
+def _link(request: HttpRequest, page: int) -> str:
+    params = request.GET.copy()
+    params["page"] = str(page)
+    return request.build_absolute_uri(request.path) + "?" + urlencode(params, doseq=True)
+
+
+@router.get("/{rid}/data/", summary="Lignes d’une ressource (syntaxe de l’API tabulaire)",
+            response={200: dict})
+def records(request: HttpRequest, rid: str) -> HttpResponse:
+    """Rows filtered, sorted and paged like data.gouv.fr's tabular API (`col__exact=v`…)."""
+    resource, _actor = _readable(request, rid, "records")
+    query = _query(request, resource)
+    rows, total = engine.run_page(query, str(resource.current_version.file_path),
+                                  resource.current_version.column_names)
+    body = {
+        "data": rows,
+        "meta": {"total": total, "page": query.page, "page_size": query.page_size},
+        "links": {
+            "profile": request.build_absolute_uri(f"/api/1/resources/{rid}/profile/"),
+            "next": _link(request, query.page + 1) if query.page * query.page_size < total
+            else None,
+            "prev": _link(request, query.page - 1) if query.page > 1 else None,
+        },
+    }
+    return HttpResponse(json.dumps(body, ensure_ascii=False, default=str),
+                        content_type="application/json")
+
+
+@router.get("/{rid}/profile/", summary="Profil d’une ressource", response={200: dict})
+def profile(request: HttpRequest, rid: str) -> dict[str, Any]:
+    """Rows, and per column: type, nulls, distinct values, min/max, frequent values."""
+    resource, _actor = _readable(request, rid, "profile")
+    version = resource.current_version
+    return {"rid": str(resource.rid), "version": version.number, "rows": version.row_count,
+            "columns": version.columns, "profile": version.profile,
+            "validation": {k: version.validation_report.get(k)
+                           for k in ("schema", "valid", "error_count")}}
+
+
+def _export_sql(request: HttpRequest, resource: Resource, *,
+                escape: bool = False) -> tuple[engine.Query, str, list[Any]]:
+    query = _query(request, resource, paged=False)
+    version = resource.current_version
+    strings = {c["name"] for c in version.columns if c["type"] in ("string", "geojson")}
+    sql, params = engine.select_sql(query, engine.source(str(version.file_path)),
+                                    version.column_names,
+                                    escape_formulas=strings if escape else None)
+    return query, sql, params
+
+
+def _filename(resource: Resource, ext: str) -> str:
+    return f"{resource.dataset.slug}-{str(resource.rid)[:8]}.{ext}"
+
+
+@router.get("/{rid}/data/csv/", summary="Export CSV (flux)")
+def export_csv(request: HttpRequest, rid: str) -> StreamingHttpResponse:
+    """All matching rows as CSV, streamed; cells starting with = + - @ are neutralised."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    resource, _actor = _readable(request, rid, "export_csv")
+    _q, sql, params = _export_sql(request, resource, escape=True)
+    catalog_services.count_download(resource=resource)
+
+    def generate() -> Any:
+        first = True
+        for batch in engine.stream_batches(sql, params):
+            sink = pa.BufferOutputStream()
+            pacsv.write_csv(batch, sink, pacsv.WriteOptions(include_header=first))
+            first = False
+            yield sink.getvalue().to_pybytes()
+        if first:  # no rows at all: still send the header line
+            yield (",".join(_header(sql, params)) + "\n").encode()
+
+    response = StreamingHttpResponse(generate(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(resource, "csv")}"'
+    return response
+
+
+def _header(sql: str, params: list[Any]) -> list[str]:
+    con = engine.connection()
+    return [d[0] for d in con.execute(f"SELECT * FROM ({sql}) LIMIT 0", params).description]  # noqa: S608
+
+
+@router.get("/{rid}/data/json/", summary="Export JSON (flux)")
+def export_json(request: HttpRequest, rid: str) -> StreamingHttpResponse:
+    """All matching rows as a JSON array, streamed."""
+    resource, _actor = _readable(request, rid, "export_json")
+    _q, sql, params = _export_sql(request, resource)
+    catalog_services.count_download(resource=resource)
+    wrapped = f"SELECT CAST(to_json(t) AS VARCHAR) FROM ({sql}) t"  # noqa: S608
+
+    def generate() -> Any:
+        yield b"["
+        first = True
+        for strings in engine.stream_strings(wrapped, params):
+            if not strings:
+                continue
+            yield (("" if first else ",") + "\n" + ",\n".join(strings)).encode()
+            first = False
+        yield b"\n]\n"
+
+    response = StreamingHttpResponse(generate(), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(resource, "json")}"'
+    return response
+
+
+@router.get("/{rid}/data/parquet/", summary="Export Parquet")
+def export_parquet(request: HttpRequest, rid: str) -> FileResponse:
+    """All matching rows as a Parquet file."""
+    resource, _actor = _readable(request, rid, "export_parquet")
+    query, sql, params = _export_sql(request, resource)
+    catalog_services.count_download(resource=resource)
+    if not (query.filters or query.sort or query.columns or query.is_aggregate):
+        handle = open(resource.current_version.file_path, "rb")  # noqa: SIM115  (FileResponse closes it)
+    else:
+        fd, tmp = tempfile.mkstemp(suffix=".parquet")
+        os.close(fd)
+        con = engine.connection()
+        con.execute(f"COPY ({sql}) TO '{tmp}' (FORMAT parquet, COMPRESSION zstd)", params)
+        handle = open(tmp, "rb")  # noqa: SIM115
+        os.unlink(tmp)  # the open handle keeps the data until the response is sent
+    return FileResponse(handle, as_attachment=True, filename=_filename(resource, "parquet"),
+                        content_type="application/vnd.apache.parquet")
+
+
+LAT_NAMES = ("lat", "latitude", "y")
+LON_NAMES = ("lon", "lng", "long", "longitude", "x")
+
+
+def geometry_expr(columns: list[dict[str, str]], geometry_column: str) -> str | None:
+    """SQL building a GeoJSON geometry for each row, or None when the data has no geometry."""
+    names = {c["name"].lower(): c for c in columns}
+    if geometry_column:
+        return f"CAST({engine.quote_ident(geometry_column)} AS VARCHAR)"
+    lat = next((names[n] for n in LAT_NAMES if n in names), None)
+    lon = next((names[n] for n in LON_NAMES if n in names), None)
+    if lat and lon and lat["type"] == "number" and lon["type"] == "number":
+        la, lo = engine.quote_ident(lat["name"]), engine.quote_ident(lon["name"])
+        return (f"CASE WHEN {la} IS NULL OR {lo} IS NULL THEN NULL ELSE "
+                f"'{{\"type\":\"Point\",\"coordinates\":[' || CAST({lo} AS VARCHAR) || ',' || "
+                f"CAST({la} AS VARCHAR) || ']}}' END")
+    return None
+
+
+@router.get("/{rid}/data/geojson/", summary="Export GeoJSON (flux)")
+def export_geojson(request: HttpRequest, rid: str) -> StreamingHttpResponse:
+    """Matching rows as a GeoJSON FeatureCollection (when the data has a geometry)."""
+    resource, _actor = _readable(request, rid, "export_geojson")
+    version = resource.current_version
+    geom = geometry_expr(version.columns, version.geometry_column)
+    if geom is None:
+        raise ApiError(400, "no_geometry", _("Cette ressource n’a pas de géométrie (ni colonne "
+                                             "GeoJSON, ni latitude/longitude)."))
+    _q, sql, params = _export_sql(request, resource)
+    catalog_services.count_download(resource=resource)
+    props = [c["name"] for c in version.columns if c["name"] != version.geometry_column]
+    wrapped = (
+        f"SELECT '{{\"type\":\"Feature\",\"geometry\":' || coalesce({geom}, 'null') || "  # noqa: S608
+        f"',\"properties\":' || CAST(to_json(struct_pack({_struct(props)})) AS VARCHAR) || '}}' "
+        f"FROM ({sql}) t"
+    ) if props else (
+        f"SELECT '{{\"type\":\"Feature\",\"geometry\":' || coalesce({geom}, 'null') || "  # noqa: S608
+        f"',\"properties\":{{}}}}' FROM ({sql}) t"
+    )
+
+    def generate() -> Any:
+        yield b'{"type":"FeatureCollection","features":['
+        first = True
+        for strings in engine.stream_strings(wrapped, params):
+            if not strings:
+                continue
+            yield (("" if first else ",") + "\n" + ",\n".join(strings)).encode()
+            first = False
+        yield b"\n]}\n"
+
+    response = StreamingHttpResponse(generate(), content_type="application/geo+json")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(resource, "geojson")}"'
+    return response
+
+
+def _struct(names: list[str]) -> str:
+    return ", ".join(f"{engine.quote_ident(n)} := t.{engine.quote_ident(n)}" for n in names)
