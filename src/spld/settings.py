@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "spld.catalog",
     "spld.dataapi",
     "spld.rights",
+    "spld.registers",
+    "spld.lineage",
     "spld.demo",
     "spld.core.admin_apps.SpldAdminConfig",
     "django.contrib.auth",

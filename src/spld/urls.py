@@ -15,6 +15,7 @@ handler500 = "spld.core.views.server_error"
 
 urlpatterns = [
     path("api/1/", api.urls),
+    path("api/v1/", include("spld.lineage.api_urls")),
     path("", include("spld.rights.urls_machine")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("log/", include("spld.ledger.public_urls")),

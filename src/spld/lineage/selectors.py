@@ -1,0 +1,198 @@
+"""Lineage queries: the merged graph around a node, and the exact upstream of one run."""
+
+from __future__ import annotations
+
+import uuid
+from collections import deque
+from typing import Any
+
+from django.db.models import Q
+
+from spld.lineage.models import Dataset, DatasetAlias, Job, JobEdge, Run, RunDataset
+
+MAX_DEPTH = 20
+MAX_NODES = 5000
+
+
+def resolve_node(node: str) -> Job | Dataset | None:
+    """`job:{ns}:{name}` or `dataset:{ns}:{name}`; namespaces may themselves contain ':'."""
+    kind, sep, rest = node.partition(":")
+    model = {"job": Job, "dataset": Dataset}.get(kind)
+    if model is None or not sep or ":" not in rest:
+        return None
+    # Try every split point: "postgres://db:5432:public.t" is ambiguous without a lookup.
+    candidates = []
+    for i, ch in enumerate(rest):
+        if ch == ":" and 0 < i < len(rest) - 1:
+            candidates.append((rest[:i], rest[i + 1:]))
+    query = Q()
+    for ns, name in candidates:
+        query |= Q(namespace=ns, name=name)
+    return model.objects.filter(query).first()  # type: ignore[attr-defined]
+
+
+def _aliases(datasets: list[Dataset]) -> dict[tuple[str, str], Any]:
+    if not datasets:
+        return {}
+    rows = DatasetAlias.objects.select_related("catalog_dataset").filter(
+        namespace__in={d.namespace for d in datasets}, name__in={d.name for d in datasets})
+    return {(a.namespace, a.name): a.catalog_dataset for a in rows}
+
+
+def _dataset_node(ds: Dataset, aliases: dict[tuple[str, str], Any]) -> dict[str, Any]:
+    node = {"id": ds.node_id, "type": "dataset", "namespace": ds.namespace, "name": ds.name}
+    catalog = aliases.get((ds.namespace, ds.name))
+    if catalog is not None:
+        node["catalog"] = {"slug": catalog.slug, "title": catalog.title,
+                           "url": catalog.get_absolute_url()}
+    return node
+
+
+def graph(start: Job | Dataset, *, depth: int, direction: str = "both") -> dict[str, Any]:
+    """Nodes and edges within `depth` job hops of `start` (cycle-safe breadth-first walk)."""
+    depth = max(0, min(depth, MAX_DEPTH))
+    jobs: dict[int, Job] = {}
+    datasets: dict[int, Dataset] = {}
+    edges: set[tuple[str, str]] = set()
+    queue: deque[tuple[str, int, int]] = deque()
+    if isinstance(start, Job):
+        jobs[start.pk] = start
+        queue.append(("job", start.pk, 0))
+    else:
+        datasets[start.pk] = start
+        queue.append(("dataset", start.pk, 0))
+    visited = {(queue[0][0], queue[0][1])}
+    while queue and len(jobs) + len(datasets) < MAX_NODES:
+        kind, pk, level = queue.popleft()
+        if level >= depth * 2:  # one job hop = dataset → job → dataset
+            continue
+        if kind == "job":
+            rows = JobEdge.objects.filter(job_id=pk).select_related("dataset")
+            if direction == "upstream":
+                rows = rows.filter(direction="in")
+            elif direction == "downstream":
+                rows = rows.filter(direction="out")
+            for e in rows:
+                datasets[e.dataset_id] = e.dataset
+                pair = (e.dataset.node_id, jobs[pk].node_id) if e.direction == "in" else (
+                    jobs[pk].node_id, e.dataset.node_id)
+                edges.add(pair)
+                if ("dataset", e.dataset_id) not in visited:
+                    visited.add(("dataset", e.dataset_id))
+                    queue.append(("dataset", e.dataset_id, level + 1))
+        else:
+            rows = JobEdge.objects.filter(dataset_id=pk).select_related("job")
+            if direction == "upstream":
+                rows = rows.filter(direction="out")
+            elif direction == "downstream":
+                rows = rows.filter(direction="in")
+            for e in rows:
+                jobs[e.job_id] = e.job
+                pair = (datasets[pk].node_id, e.job.node_id) if e.direction == "in" else (
+                    e.job.node_id, datasets[pk].node_id)
+                edges.add(pair)
+                if ("job", e.job_id) not in visited:
+                    visited.add(("job", e.job_id))
+                    queue.append(("job", e.job_id, level + 1))
+    aliases = _aliases(list(datasets.values()))
+    nodes = [{"id": j.node_id, "type": "job", "namespace": j.namespace, "name": j.name}
+             for j in jobs.values()]
+    nodes += [_dataset_node(d, aliases) for d in datasets.values()]
+    return {"node": start.node_id, "depth": depth, "direction": direction, "nodes": nodes,
+            "edges": [{"source": a, "target": b} for a, b in sorted(edges)],
+            "truncated": bool(queue)}
+
+
+def get_run(run_id: uuid.UUID) -> Run | None:
+    """A run with its job."""
+    return Run.objects.select_related("job").filter(run_id=run_id).first()
+
+
+def _producer(link: RunDataset, before: Any) -> RunDataset | None:
+    """The output link of the run that produced the version `link` read."""
+    outputs = RunDataset.objects.select_related("run__job").filter(
+        dataset_id=link.dataset_id, direction="out")
+    if link.version:
+        found = outputs.filter(version=link.version).order_by("-event_time").first()
+        if found is not None:
+            return found
+    # No version facet: the latest write not after the reading run started.
+    return outputs.filter(event_time__lte=before).order_by("-event_time").first()
+
+
+def run_upstream(run: Run, *, depth: int = 10) -> dict[str, Any]:
+    """The exact runs, jobs and dataset versions `run` depended on, `depth` runs deep."""
+    depth = max(0, min(depth, MAX_DEPTH))
+    runs: dict[int, Run] = {run.pk: run}
+    rows: list[dict[str, Any]] = []
+    datasets: dict[int, Dataset] = {}
+    frontier = [(run, 0)]
+    while frontier:
+        current, level = frontier.pop()
+        if level >= depth:
+            continue
+        inputs = RunDataset.objects.select_related("dataset").filter(run=current,
+                                                                     direction="in")
+        for link in inputs:
+            datasets[link.dataset_id] = link.dataset
+            producer = _producer(link, current.started_at or current.event_time)
+            row = {"run": str(current.run_id), "job": current.job.node_id,
+                   "dataset": link.dataset.node_id, "level": level + 1,
+                   "version": link.version or (producer.version if producer else ""),
+                   "produced_by": None}
+            if producer is not None:
+                row["produced_by"] = {"run": str(producer.run.run_id),
+                                      "job": producer.run.job.node_id,
+                                      "state": producer.run.state,
+                                      "at": producer.event_time.isoformat()}
+                if producer.run_id not in runs:  # cycle-safe: each run expanded once
+                    runs[producer.run_id] = producer.run
+                    frontier.append((producer.run, level + 1))
+            rows.append(row)
+    outputs = RunDataset.objects.select_related("dataset").filter(run=run, direction="out")
+    for link in outputs:
+        datasets[link.dataset_id] = link.dataset
+    aliases = _aliases(list(datasets.values()))
+    return {
+        "run": {"runId": str(run.run_id), "job": run.job.node_id, "state": run.state,
+                "startedAt": run.started_at.isoformat() if run.started_at else None,
+                "endedAt": run.ended_at.isoformat() if run.ended_at else None},
+        "depth": depth,
+        "runs": [{"runId": str(r.run_id), "job": r.job.node_id, "state": r.state,
+                  "eventTime": r.event_time.isoformat()} for r in runs.values()],
+        "datasets": [_dataset_node(d, aliases) for d in datasets.values()],
+        "inputs": rows,
+        "outputs": [{"dataset": link.dataset.node_id, "version": link.version}
+                    for link in outputs],
+    }
+
+
+def path_drawing(upstream: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Nodes and edges of a run's upstream, for the « chemin des données » drawing."""
+    labels = {d["id"]: (d.get("catalog") or {}).get("title") or d["name"]
+              for d in upstream["datasets"]}
+    urls = {d["id"]: (d.get("catalog") or {}).get("url", "") for d in upstream["datasets"]}
+    nodes: dict[str, dict[str, Any]] = {}
+    edges = []
+
+    def run_node(run_id: str, job: str) -> str:
+        node_id = f"run:{run_id}"
+        nodes[node_id] = {"id": node_id, "label": job.split(":")[-1], "kind": "job"}
+        return node_id
+
+    def ds_node(ds: str) -> str:
+        nodes[ds] = {"id": ds, "label": labels.get(ds, ds.split(":")[-1]), "kind": "dataset",
+                     "url": urls.get(ds, "")}
+        return ds
+
+    root = run_node(upstream["run"]["runId"], upstream["run"]["job"])
+    for row in upstream["inputs"]:
+        consumer = run_node(row["run"], row["job"])
+        ds = ds_node(row["dataset"])
+        edges.append({"source": ds, "target": consumer})
+        if row["produced_by"]:
+            producer = run_node(row["produced_by"]["run"], row["produced_by"]["job"])
+            edges.append({"source": producer, "target": ds})
+    for out in upstream["outputs"]:
+        edges.append({"source": root, "target": ds_node(out["dataset"])})
+    return list(nodes.values()), edges

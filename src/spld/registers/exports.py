@@ -1,0 +1,151 @@
+"""Exchange formats: the CNIL model register (CSV) and the Eurocities algorithm standard (JSON)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from spld.registers import vocab
+from spld.registers.models import Algorithm, ProcessingActivity
+
+# Column headings of the CNIL's model record of processing activities ("modèle de registre").
+CNIL_COLUMNS = [
+    "Nom / sigle du traitement", "N° / REF", "Date de création", "Mise à jour",
+    "Responsable du traitement", "Délégué à la protection des données",
+    "Responsable(s) conjoint(s)", "Finalité principale", "Sous-finalités",
+    "Base légale", "Texte de référence",
+    "Catégories de données personnelles", "Données sensibles",
+    "Catégories de personnes concernées", "Destinataires internes ou partenaires",
+    "Destinataires externes", "Sous-traitants", "Transferts hors UE : pays",
+    "Transferts hors UE : garanties", "Durées de conservation",
+    "Mesures de sécurité techniques et organisationnelles", "AIPD requise", "Motif AIPD",
+    "Statut", "Date de début",
+]
+
+
+def cnil_csv(activities: Iterable[ProcessingActivity], *, include_internal: bool) -> str:
+    """CSV (semicolon, as French spreadsheets expect) in the CNIL model-register layout."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CNIL_COLUMNS)
+    for a in activities:
+        purposes = [vocab.label(p) for p in a.purposes]
+        writer.writerow([
+            a.name, str(a.uid), a.created_at.date().isoformat(), a.updated_at.date().isoformat(),
+            a.organization.name, a.organization.dpo_contact,
+            ", ".join(o.name for o in a.joint_controllers.all()),
+            purposes[0] if purposes else "", " | ".join(purposes[1:] + (
+                [a.purpose_detail] if a.purpose_detail else [])),
+            vocab.LEGAL_BASES.get(a.legal_basis, {}).get("label_fr", a.legal_basis),
+            a.legal_text,
+            " | ".join(vocab.label(c) for c in a.data_categories),
+            "oui" if a.has_special_categories else "non",
+            " | ".join(a.data_subjects),
+            ", ".join(o.name for o in a.recipient_organizations.all()),
+            a.other_recipients, a.processors,
+            " | ".join(t["country"] for t in a.transfers),
+            " | ".join(t["safeguard"] for t in a.transfers),
+            a.retention,
+            a.security_measures if include_internal else _("(interne, communiqué sur demande "
+                                                           "de la CNIL)"),
+            "oui" if a.dpia_required else "non", a.dpia_reason,
+            a.get_status_display(), a.start_date.isoformat() if a.start_date else "",
+        ])
+    return buffer.getvalue()
+
+
+# --- Eurocities Algorithmic Transparency Standard 0.3.1 ------------------------------------
+
+STATUS_OUT = {"planned": "planned", "in_use": "operational", "retired": "retired"}
+STATUS_IN = {"planned": "planned", "design": "planned", "development": "planned",
+             "pilot": "in_use", "evaluation": "in_use", "operational": "in_use",
+             "retired": "retired"}
+METHOD_OUT = {"rules": "rule-based", "statistics": "hybrid", "machine_learning": "self-learning"}
+METHOD_IN = {"rule-based": "rules", "hybrid": "statistics", "self-learning": "machine_learning"}
+# Attribute ↔ model field, when the standard has a direct equivalent.
+DIRECT = {
+    "name": "name", "description_short": "description_short", "department": "department",
+    "contact_email": "contact_email", "decision_making_process": "automation_level",
+    "goal": "purpose", "impact": "people_affected", "risks": "risks",
+    "lawful_basis": "legal_basis", "documentation": "documentation_url",
+    "source_data": "data_sources", "description": "description",
+    "methods_and_models": "operations", "performance": "performance",
+    "codebase_url": "code_url", "monitoring": "monitoring",
+    "human_intervention": "human_oversight", "objection_procedure": "redress",
+    "data_bias": "mitigations",
+}
+PROPERTIES = {p["attribute"]: p for p in vocab.EUROCITIES["properties"]}
+
+
+def eurocities_export(algorithm: Algorithm) -> dict[str, Any]:
+    """The algorithm as a registration in the Eurocities standard's JSON."""
+    extra = dict(algorithm.extra)
+    doc: dict[str, Any] = {attr: extra.get(attr, "") for attr in PROPERTIES}
+    for attr, field in DIRECT.items():
+        doc[attr] = getattr(algorithm, field) or ""
+    revisions = list(algorithm.revisions.order_by("version"))
+    first = revisions[0].created_at if revisions else algorithm.created_at
+    doc.update({
+        "organization": algorithm.organization.name,
+        "status": extra.get("status") if STATUS_IN.get(extra.get("status", "")) ==
+        algorithm.status else STATUS_OUT[algorithm.status],
+        "algorithm_type": METHOD_OUT[algorithm.method],
+        "standard_version": vocab.EUROCITIES["version"], "uuid": str(algorithm.uid),
+        "lang": "fr", "publication_date": first.date().isoformat(),
+        "last_change_date": algorithm.updated_at.date().isoformat(),
+        "revision_date": extra.get("revision_date") or algorithm.updated_at.date().isoformat(),
+        "revision_note": revisions[-1].note if revisions else "",
+    })
+    if algorithm.impact_assessment_id and not doc.get("DPIA_description"):
+        doc["DPIA_description"] = algorithm.impact_assessment.title
+    return doc
+
+
+def eurocities_import(document: Any) -> dict[str, Any]:
+    """Model fields from a Eurocities registration; ValidationError lists every problem."""
+    if not isinstance(document, dict):
+        raise ValidationError(_("Un objet JSON au format du standard Eurocities est attendu."))
+    errors: dict[str, str] = {}
+    for attr, prop in PROPERTIES.items():
+        value = document.get(attr)
+        if prop["required"] and attr not in ("organization", "uuid", "standard_version",
+                                             "lang", "publication_date", "last_change_date",
+                                             "revision_date") and not value:
+            errors[attr] = _("Attribut obligatoire du standard Eurocities.")
+        elif value and "enum" in prop and value not in prop["enum"]:
+            errors[attr] = _("Valeur hors liste : {v}.").format(v=", ".join(prop["enum"]))
+        elif value is not None and not isinstance(value, str):
+            errors[attr] = _("Texte attendu.")
+    if len(str(document.get("description_short") or "")) > 150:
+        errors["description_short"] = _("150 caractères au plus.")
+    unknown = set(document) - set(PROPERTIES)
+    if unknown:
+        errors["__all__"] = _("Attributs inconnus : {a}.").format(a=", ".join(sorted(unknown)))
+    if errors:
+        raise ValidationError(errors)
+    fields: dict[str, Any] = {field: document.get(attr) or "" for attr, field in DIRECT.items()}
+    fields["status"] = STATUS_IN[document["status"]]
+    fields["method"] = METHOD_IN[document["algorithm_type"]]
+    # The standard does not say whether the algorithm decides; "recommends" is the safe reading.
+    fields["decision_role"] = Algorithm.Role.RECOMMENDS
+    fields["mitigations"] = fields["mitigations"] or _("Non renseigné dans la fiche importée.")
+    fields["operations"] = fields["operations"] or fields["description"]
+    keep = {attr: document[attr] for attr in PROPERTIES
+            if attr not in DIRECT and document.get(attr) and attr not in (
+                "organization", "algorithm_type", "standard_version", "lang",
+                "publication_date", "last_change_date", "revision_note")}
+    if document.get("uuid"):
+        try:
+            keep["source_uuid"] = str(uuid.UUID(str(document["uuid"])))
+        except ValueError:
+            raise ValidationError({"uuid": _("UUID invalide.")}) from None
+        keep.pop("uuid", None)
+    fields["extra"] = keep
+    fields["note"] = document.get("revision_note") or _("Import d’une fiche Eurocities.")
+    return fields

@@ -1,0 +1,217 @@
+"""Editor forms of the registers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
+
+from spld.core.permissions import is_spld_admin
+from spld.organizations.models import Organization
+from spld.registers import vocab
+from spld.registers.models import Algorithm, DataFlow, ImpactAssessment, ProcessingActivity, Usage
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class LinesField(forms.CharField):
+    """A list of texts, one per line."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value: Any) -> Any:
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value: Any) -> list[str]:
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+class JsonField(forms.CharField):
+    """Structured values typed as JSON (parameters, Eurocities attributes)."""
+
+    widget = forms.Textarea(attrs={"rows": 6, "class": "code"})
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list | dict):
+            return json.dumps(value, ensure_ascii=False, indent=1)
+        return value
+
+    def to_python(self, value: Any) -> Any:
+        if not value or not str(value).strip():
+            return None
+        try:
+            return json.loads(value)
+        except ValueError as exc:
+            raise forms.ValidationError(_g("JSON invalide : {e}").format(e=exc)) from exc
+
+
+class TransfersField(forms.CharField):
+    """Transfers outside the EU, one per line: « pays ; garantie »."""
+
+    widget = forms.Textarea(attrs={"rows": 2})
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return "\n".join(f"{t['country']} ; {t['safeguard']}" for t in value)
+        return value
+
+    def to_python(self, value: Any) -> list[dict[str, str]]:
+        out = []
+        for line in (value or "").splitlines():
+            if not line.strip():
+                continue
+            country, sep, safeguard = line.partition(";")
+            if not sep or not country.strip() or not safeguard.strip():
+                raise forms.ValidationError(_g("Une ligne par transfert : « pays ; garantie »."))
+            out.append({"country": country.strip(), "safeguard": safeguard.strip()})
+        return out
+
+
+class EntryForm(forms.ModelForm):
+    """Base: the organisation is chosen among those the user edits for."""
+
+    organization = forms.ModelChoiceField(queryset=Organization.objects.none(),
+                                          label=_("organisation responsable"))
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["organization"]
+        elif is_spld_admin(user):
+            self.fields["organization"].queryset = Organization.objects.all()
+        else:
+            self.fields["organization"].queryset = Organization.objects.filter(
+                memberships__user=user).distinct()
+        for name, field in self.fields.items():
+            if isinstance(field.widget, forms.DateInput):
+                field.widget = DATE
+            if name.startswith("datasets") or name in ("recipient_organizations",
+                                                        "joint_controllers", "partners"):
+                field.widget.attrs["size"] = 6
+
+
+class ProcessingForm(EntryForm):
+    purposes = forms.MultipleChoiceField(label=_("finalités (vocabulaire DPV)"),
+                                         choices=vocab.purpose_choices,
+                                         widget=forms.CheckboxSelectMultiple)
+    data_categories = forms.MultipleChoiceField(
+        label=_("catégories de données personnelles"), choices=vocab.category_choices,
+        widget=forms.CheckboxSelectMultiple, required=False)
+    data_subjects = LinesField(label=_("personnes concernées (une catégorie par ligne)"),
+                               required=False)
+    transfers = TransfersField(label=_("transferts hors Union européenne (« pays ; garantie »)"),
+                               required=False)
+
+    class Meta:
+        model = ProcessingActivity
+        fields = ["organization", "name", "description", "purposes", "purpose_detail",
+                  "legal_basis", "legal_text", "data_categories", "data_subjects",
+                  "recipient_organizations", "other_recipients", "transfers", "retention",
+                  "security_measures", "joint_controllers", "processors", "datasets_used",
+                  "datasets_produced", "dpia_required", "dpia_reason", "status", "start_date"]
+
+
+class FlowForm(EntryForm):
+    data_categories = forms.MultipleChoiceField(
+        label=_("catégories de données personnelles"), choices=vocab.category_choices,
+        widget=forms.CheckboxSelectMultiple, required=False)
+
+    class Meta:
+        model = DataFlow
+        fields = ["organization", "recipient", "recipient_category", "datasets",
+                  "data_categories", "data_description", "purpose", "ground", "reference",
+                  "start_date", "end_date", "frequency", "status"]
+
+
+class UsageForm(EntryForm):
+    class Meta:
+        model = Usage
+        fields = ["organization", "title", "description", "partners", "datasets", "purpose",
+                  "general_interest", "expected_results", "actual_results", "start_date",
+                  "end_date", "status", "algorithms", "processing_activities",
+                  "footprint_note", "lineage_run"]
+
+
+class AlgorithmForm(EntryForm):
+    parameters = JsonField(label=_("paramètres et pondérations (JSON)"), required=False,
+                           help_text=_('Liste : [{"name": "revenus", "label": "Revenus", '
+                                       '"type": "number", "weight": -0.5, "min": 0, "max": 5000, '
+                                       '"unit": "€", "source": "avis d’imposition"}]'))
+    extra = JsonField(label=_("autres attributs Eurocities (JSON)"), required=False)
+    note = forms.CharField(label=_("note de révision (publique)"), max_length=500,
+                           required=False)
+
+    class Meta:
+        model = Algorithm
+        fields = ["organization", "name", "department", "contact_email", "description_short",
+                  "description", "status", "purpose", "benefit", "decision_role",
+                  "automation_level", "human_oversight", "people_affected", "yearly_volume",
+                  "legal_basis", "data_sources", "datasets", "method", "operations",
+                  "parameters", "decision_rule", "performance", "monitoring", "risks",
+                  "mitigations", "impact_assessment", "redress", "code_url",
+                  "documentation_url", "extra"]
+
+    def clean_parameters(self) -> Any:
+        return self.cleaned_data.get("parameters") or []
+
+    def clean_extra(self) -> Any:
+        value = self.cleaned_data.get("extra") or {}
+        if not isinstance(value, dict):
+            raise forms.ValidationError(_g("Un objet JSON est attendu."))
+        return value
+
+
+class AssessmentForm(forms.ModelForm):
+    class Meta:
+        model = ImpactAssessment
+        fields = ["title", "context", "necessity", "dpo_opinion", "data_subjects_opinion",
+                  "decision"]
+
+
+class PiaUploadForm(forms.Form):
+    processing_activity = forms.ModelChoiceField(queryset=ProcessingActivity.objects.none(),
+                                                 label=_("traitement concerné"))
+    file = forms.FileField(label=_("export JSON de l’outil PIA de la CNIL"))
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        qs = ProcessingActivity.objects.select_related("organization")
+        if not is_spld_admin(user):
+            qs = qs.filter(organization__memberships__user=user).distinct()
+        self.fields["processing_activity"].queryset = qs
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_g("Fichier trop gros (5 Mo au plus)."))
+        try:
+            return json.loads(upload.read().decode("utf-8-sig"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise forms.ValidationError(_g(
+                "Ce fichier n’est pas du JSON : ce n’est pas un export de l’outil PIA.")) from exc
+
+
+class ExplainForm(forms.Form):
+    """One field per algorithm parameter."""
+
+    def __init__(self, *args: Any, parameters: list[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for spec in parameters:
+            label = spec.get("label") or spec["name"]
+            help_text = " ".join(x for x in (spec.get("description", ""), spec.get("unit", ""))
+                                 if x)
+            if spec["type"] == "choice":
+                field: forms.Field = forms.ChoiceField(
+                    label=label, choices=[("", "—")] + [(c, c) for c in spec["choices"]],
+                    required=False, help_text=help_text)
+            elif spec["type"] == "boolean":
+                field = forms.ChoiceField(label=label, choices=[("", "—"), ("oui", _("oui")),
+                                                                ("non", _("non"))],
+                                          required=False, help_text=help_text)
+            else:
+                field = forms.CharField(label=label, required=False, help_text=help_text,
+                                        widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+            self.fields[spec["name"]] = field
