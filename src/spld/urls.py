@@ -28,6 +28,8 @@ urlpatterns += i18n_patterns(
     path("compte/", include("spld.accounts.urls")),
     path("", include("spld.rights.urls")),
     path("journal/", include("spld.ledger.urls")),
+    path("registres/", include("spld.registers.urls")),
+    path("lignage/", include("spld.lineage.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )
