@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from spld.core.canonical import canonical_json
+from spld.ledger import log as ledger_log
 from spld.ledger import merkle
+from spld.ledger import selectors as ledger_selectors
 from spld.rights import jws
 from spld.rights.receipts import body_digest
 
@@ -26,6 +30,7 @@ class Verification:
     log_index: int | None = None
     tree_size: int | None = None
     root_hex: str = ""
+    checkpoint: str = ""
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -33,35 +38,22 @@ class Verification:
         return self.signature_ok and self.log_ok
 
 
-def _log_inclusion(index: int) -> tuple[bytes, int, list[bytes], bytes] | None:
-    """(leaf, tree size, inclusion proof, root) for a log index, or None if absent."""
-    try:  # the ledger's own proof code, when it provides it
-        from spld.ledger import selectors as ledger_selectors  # type: ignore[attr-defined]
-
-        proof_fn = getattr(ledger_selectors, "inclusion_proof", None)
-    except ImportError:
-        proof_fn = None
-    from spld.ledger.models import LogEntry
-
-    entry = LogEntry.objects.filter(index=index).first()
+def _log_inclusion(index: int) -> tuple[bytes, int, list[bytes], bytes, str] | None:
+    """(leaf, tree size, proof, root, checkpoint note) from the ledger, or None if absent."""
+    entry = ledger_selectors.entry(index)
     if entry is None:
         return None
-    if proof_fn is not None:
-        try:
-            result = proof_fn(index)
-            return bytes(entry.leaf), result["size"], result["proof"], result["root"]
-        except Exception:  # noqa: BLE001, S110  (shape differs: fall back to our own proof)
-            pass
-    hashes = [bytes(h) for h in LogEntry.objects.order_by("index").values_list(
-        "leaf_hash", flat=True)]
-    return (bytes(entry.leaf), len(hashes), merkle.inclusion_proof(index, hashes),
-            merkle.root_hash(hashes))
+    try:  # prove against the latest signed checkpoint when it already covers the entry
+        found = ledger_selectors.inclusion(index, None)
+    except ledger_selectors.BadRequest:  # issued after it: prove against the current tree
+        found = ledger_selectors.inclusion(index, ledger_log.current_size())
+    proof = [base64.b64decode(h) for h in found["proof"]]
+    return (bytes(entry.leaf), found["size"], proof, base64.b64decode(found["root_hash"]),
+            found.get("checkpoint") or "")
 
 
 def verify_receipt(token: str) -> Verification:
     """Verify signature (JWKS), then that the log holds the receipt's hash at its index."""
-    import json
-
     result = Verification()
     if not token or len(token) > MAX_RECEIPT_CHARS:
         result.errors.append(_("Le reçu est vide ou trop long."))
@@ -84,8 +76,9 @@ def verify_receipt(token: str) -> Verification:
     if found is None:
         result.errors.append(_("Le journal de transparence n’a pas d’entrée à cet index."))
         return result
-    leaf, size, proof, root = found
+    leaf, size, proof, root, checkpoint = found
     result.tree_size, result.root_hex = size, root.hex()
+    result.checkpoint = checkpoint
     expected_payload = {"type": claims.get("receiptType"), "sha256": body_digest(claims)}
     try:
         leaf_doc = json.loads(leaf)
