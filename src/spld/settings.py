@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "spld.rights",
     "spld.registers",
     "spld.lineage",
+    "spld.charter",
     "spld.demo",
     "spld.core.admin_apps.SpldAdminConfig",
     "django.contrib.auth",
@@ -293,3 +294,4 @@ OIDC_CLIENT_SECRET = env_str("SPLD_OIDC_CLIENT_SECRET", help="OpenID Connect cli
 OIDC_SCOPES = env_str(
     "SPLD_OIDC_SCOPES", "openid email profile", help="Scopes asked from the OIDC provider."
 )
+CHARTER_REAPPLY_DELAY_DAYS = env_int("SPLD_CHARTER_REAPPLY_DELAY_DAYS", 365, help="Days before an organisation excluded from the charter may apply again.")

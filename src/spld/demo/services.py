@@ -54,3 +54,6 @@ def load_demo(progress: Callable[[str], None] = lambda _msg: None) -> User:
     for loader in EXTRA_LOADERS:
         loader(admin, progress)
     return admin
+
+from spld.charter.demo import load as _charter_demo  # noqa: E402
+EXTRA_LOADERS.append(_charter_demo)
