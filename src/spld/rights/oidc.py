@@ -6,6 +6,8 @@ from typing import Any
 
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.django_client import OAuth
+from joserfc.errors import JoseError
+from requests import RequestException
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -45,8 +47,13 @@ def start(request: HttpRequest) -> HttpResponse:
     target = request.GET.get("next", "")
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         request.session["oidc_next"] = target
-    return _client().authorize_redirect(request, request.build_absolute_uri(
-        reverse("rights:oidc_callback")))
+    try:
+        return _client().authorize_redirect(request, request.build_absolute_uri(
+            reverse("rights:oidc_callback")))
+    except (OAuthError, RequestException, ValueError, KeyError):
+        messages.error(request, _("{provider} est injoignable pour le moment. Réessayez plus "
+                                  "tard.").format(provider=settings.OIDC_PROVIDER_NAME))
+        return redirect("accounts:login")
 
 
 def link_identity(*, issuer: str, claims: dict[str, Any]) -> User:
@@ -88,7 +95,8 @@ def callback(request: HttpRequest) -> HttpResponse:
         claims = token.get("userinfo") or {}
         issuer = client.load_server_metadata().get("issuer", "")
         user = link_identity(issuer=issuer, claims=dict(claims))
-    except (OAuthError, ValueError, KeyError):
+    except (OAuthError, JoseError, RequestException, ValueError, KeyError):
+        # Bad state, nonce, signature, secret or an unreachable provider: never a 500.
         messages.error(request, _("La connexion avec {provider} a échoué. Réessayez.").format(
             provider=settings.OIDC_PROVIDER_NAME))
         return redirect("accounts:login")
