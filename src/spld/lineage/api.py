@@ -40,7 +40,7 @@ def lineage_graph(request: HttpRequest, params: Query[GraphQuery]) -> dict[str, 
     return selectors.graph(start, depth=params.depth, direction=params.direction)
 
 
-@router.get("/runs/{run_id}/upstream", summary="Lignage exact d’une exécution")
+@router.get("/runs/{uuid:run_id}/upstream", summary="Lignage exact d’une exécution")
 def run_upstream(request: HttpRequest, run_id: uuid.UUID, depth: int = 10) -> dict[str, Any]:
     """The jobs, runs and dataset versions this very run depended on (not merged across runs)."""
     if not 0 <= depth <= selectors.MAX_DEPTH:

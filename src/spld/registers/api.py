@@ -127,7 +127,7 @@ def export_processing(request: HttpRequest, organization: str = "") -> HttpRespo
     return response
 
 
-@router.get("/processing-activities/{uid}", summary="Un traitement")
+@router.get("/processing-activities/{uuid:uid}", summary="Un traitement")
 def get_processing(request: HttpRequest, uid: uuid.UUID) -> dict[str, Any]:
     """One processing activity."""
     return _out(get_object_or_404(ProcessingActivity, uid=uid))
@@ -143,7 +143,7 @@ def create_processing(request: HttpRequest, body: ProcessingIn) -> Status[dict[s
     return Status(201, _out(activity))
 
 
-@router.patch("/processing-activities/{uid}", auth=token_or_session,
+@router.patch("/processing-activities/{uuid:uid}", auth=token_or_session,
               summary="Modifier un traitement")
 def update_processing(request: HttpRequest, uid: uuid.UUID, body: ProcessingIn) -> dict[str, Any]:
     """Change a processing activity."""
@@ -161,7 +161,7 @@ def list_flows(request: HttpRequest, organization: str = "") -> list[dict[str, A
     return [_out(f) for f in selectors.flow_list(organization=org)]
 
 
-@router.get("/data-flows/{uid}", summary="Un partage de données")
+@router.get("/data-flows/{uuid:uid}", summary="Un partage de données")
 def get_flow(request: HttpRequest, uid: uuid.UUID) -> dict[str, Any]:
     """One data flow."""
     return _out(get_object_or_404(DataFlow, uid=uid))
@@ -176,7 +176,7 @@ def create_flow(request: HttpRequest, body: FlowIn) -> Status[dict[str, Any]]:
     return Status(201, _out(flow))
 
 
-@router.patch("/data-flows/{uid}", auth=token_or_session, summary="Modifier un partage")
+@router.patch("/data-flows/{uuid:uid}", auth=token_or_session, summary="Modifier un partage")
 def update_flow(request: HttpRequest, uid: uuid.UUID, body: FlowIn) -> dict[str, Any]:
     """Change a data flow."""
     flow = get_object_or_404(DataFlow, uid=uid)
@@ -193,7 +193,7 @@ def list_usages(request: HttpRequest, organization: str = "", dataset: str = "",
                                                   status=status, q=q[:100])]
 
 
-@router.get("/usages/{uid}", summary="Un usage")
+@router.get("/usages/{uuid:uid}", summary="Un usage")
 def get_usage(request: HttpRequest, uid: uuid.UUID) -> dict[str, Any]:
     """One usage with its indicators."""
     return _out(get_object_or_404(Usage, uid=uid))
@@ -207,14 +207,14 @@ def create_usage(request: HttpRequest, body: UsageIn) -> Status[dict[str, Any]]:
     return Status(201, _out(usage))
 
 
-@router.patch("/usages/{uid}", auth=token_or_session, summary="Modifier un usage")
+@router.patch("/usages/{uuid:uid}", auth=token_or_session, summary="Modifier un usage")
 def update_usage(request: HttpRequest, uid: uuid.UUID, body: UsageIn) -> dict[str, Any]:
     """Change a usage (e.g. publish its actual results)."""
     usage = get_object_or_404(Usage, uid=uid)
     return _out(services.update_usage(actor=request.auth, usage=usage, **_body(body)))
 
 
-@router.post("/usages/{uid}/indicators", auth=token_or_session,
+@router.post("/usages/{uuid:uid}/indicators", auth=token_or_session,
              summary="Ajouter des mesures d’indicateurs")
 def add_indicators(request: HttpRequest, uid: uuid.UUID, body: IndicatorsIn) -> dict[str, Any]:
     """Record indicator values (name, unit, date, value) of a usage."""
@@ -233,26 +233,6 @@ def list_algorithms(request: HttpRequest, organization: str = "") -> list[dict[s
     return [_out(a) for a in selectors.algorithm_list(organization=org)]
 
 
-@router.get("/algorithms/{uid}", summary="Un algorithme")
-def get_algorithm(request: HttpRequest, uid: uuid.UUID) -> dict[str, Any]:
-    """One algorithm (current version)."""
-    return _out(get_object_or_404(Algorithm, uid=uid))
-
-
-@router.get("/algorithms/{uid}/revisions", summary="Historique public des versions")
-def algorithm_revisions(request: HttpRequest, uid: uuid.UUID) -> list[dict[str, Any]]:
-    """Every published version of an algorithm, dated, newest first."""
-    algorithm = get_object_or_404(Algorithm, uid=uid)
-    return [{"version": r.version, "date": r.created_at.isoformat(), "note": r.note,
-             "snapshot": r.snapshot} for r in algorithm.revisions.all()]
-
-
-@router.get("/algorithms/{uid}/eurocities", summary="Fiche au standard Eurocities")
-def algorithm_eurocities(request: HttpRequest, uid: uuid.UUID) -> dict[str, Any]:
-    """The algorithm in the Eurocities Algorithmic Transparency Standard 0.3.1."""
-    return exports.eurocities_export(get_object_or_404(Algorithm, uid=uid))
-
-
 @router.post("/algorithms/eurocities", auth=token_or_session, response={201: dict},
              summary="Importer une fiche Eurocities")
 def import_eurocities(request: HttpRequest, body: EurocitiesImportIn) -> Status[dict[str, Any]]:
@@ -261,6 +241,26 @@ def import_eurocities(request: HttpRequest, body: EurocitiesImportIn) -> Status[
     fields = exports.eurocities_import(body.document)
     algorithm = services.create_algorithm(actor=request.auth, organization=org, **fields)
     return Status(201, _out(algorithm))
+
+
+@router.get("/algorithms/{uuid:uid}", summary="Un algorithme")
+def get_algorithm(request: HttpRequest, uid: uuid.UUID) -> dict[str, Any]:
+    """One algorithm (current version)."""
+    return _out(get_object_or_404(Algorithm, uid=uid))
+
+
+@router.get("/algorithms/{uuid:uid}/revisions", summary="Historique public des versions")
+def algorithm_revisions(request: HttpRequest, uid: uuid.UUID) -> list[dict[str, Any]]:
+    """Every published version of an algorithm, dated, newest first."""
+    algorithm = get_object_or_404(Algorithm, uid=uid)
+    return [{"version": r.version, "date": r.created_at.isoformat(), "note": r.note,
+             "snapshot": r.snapshot} for r in algorithm.revisions.all()]
+
+
+@router.get("/algorithms/{uuid:uid}/eurocities", summary="Fiche au standard Eurocities")
+def algorithm_eurocities(request: HttpRequest, uid: uuid.UUID) -> dict[str, Any]:
+    """The algorithm in the Eurocities Algorithmic Transparency Standard 0.3.1."""
+    return exports.eurocities_export(get_object_or_404(Algorithm, uid=uid))
 
 
 @router.post("/algorithms", auth=token_or_session, response={201: dict},
@@ -272,7 +272,7 @@ def create_algorithm(request: HttpRequest, body: AlgorithmIn) -> Status[dict[str
     return Status(201, _out(algorithm))
 
 
-@router.patch("/algorithms/{uid}", auth=token_or_session, summary="Modifier un algorithme")
+@router.patch("/algorithms/{uuid:uid}", auth=token_or_session, summary="Modifier un algorithme")
 def update_algorithm(request: HttpRequest, uid: uuid.UUID, body: AlgorithmIn) -> dict[str, Any]:
     """Change an algorithm; adds a dated public revision."""
     algorithm = get_object_or_404(Algorithm, uid=uid)
@@ -280,7 +280,7 @@ def update_algorithm(request: HttpRequest, uid: uuid.UUID, body: AlgorithmIn) ->
                                           **_body(body)))
 
 
-@router.post("/algorithms/{uid}/explain", summary="Expliquer une décision individuelle")
+@router.post("/algorithms/{uuid:uid}/explain", summary="Expliquer une décision individuelle")
 def explain_decision(request: HttpRequest, uid: uuid.UUID, body: ExplainIn) -> dict[str, Any]:
     """The explanation owed for one decision (CRPA R311-3-1-2); 400 lists bad parameters."""
     algorithm = get_object_or_404(Algorithm, uid=uid)
@@ -309,7 +309,7 @@ def list_assessments(request: HttpRequest) -> list[dict[str, Any]]:
     return [_out(a) for a in selectors.published_assessments()]
 
 
-@router.get("/impact-assessments/{uid}", summary="Une analyse d’impact")
+@router.get("/impact-assessments/{uuid:uid}", summary="Une analyse d’impact")
 def get_assessment(request: HttpRequest, uid: uuid.UUID) -> dict[str, Any]:
     """A published DPIA summary (drafts: only for the organisation)."""
     return _out(_visible_assessment(request, uid))
@@ -330,7 +330,7 @@ def import_pia(request: HttpRequest, body: PiaImportIn) -> Status[dict[str, Any]
     return Status(201, _out(assessment))
 
 
-@router.patch("/impact-assessments/{uid}", auth=token_or_session,
+@router.patch("/impact-assessments/{uuid:uid}", auth=token_or_session,
               summary="Modifier la synthèse d’une analyse")
 def update_assessment(request: HttpRequest, uid: uuid.UUID, body: AssessmentIn) -> dict[str, Any]:
     """Edit a draft summary."""
@@ -339,7 +339,7 @@ def update_assessment(request: HttpRequest, uid: uuid.UUID, body: AssessmentIn) 
                                                   **_body(body)))
 
 
-@router.post("/impact-assessments/{uid}/review", auth=token_or_session,
+@router.post("/impact-assessments/{uuid:uid}/review", auth=token_or_session,
              summary="Valider la synthèse (DPO)")
 def review_assessment(request: HttpRequest, uid: uuid.UUID) -> dict[str, Any]:
     """The DPO approves the summary for publication."""
@@ -347,7 +347,7 @@ def review_assessment(request: HttpRequest, uid: uuid.UUID) -> dict[str, Any]:
     return _out(services.review_impact_assessment(actor=request.auth, assessment=assessment))
 
 
-@router.post("/impact-assessments/{uid}/publish", auth=token_or_session,
+@router.post("/impact-assessments/{uuid:uid}/publish", auth=token_or_session,
              summary="Publier la synthèse")
 def publish_assessment(request: HttpRequest, uid: uuid.UUID) -> dict[str, Any]:
     """Publish a reviewed summary (the date is logged)."""

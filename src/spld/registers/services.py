@@ -297,12 +297,8 @@ def publish_impact_assessment(*, actor: Any, assessment: ImpactAssessment) -> Im
     require(actor, "registers.publish_assessment", assessment)
     if assessment.status != ImpactAssessment.Status.REVIEWED:
         raise ValidationError(_("La synthèse doit être relue avant d’être publiée."))
-    activity = assessment.processing_activity
-    if activity.status == ProcessingActivity.Status.ACTIVE and activity.dpia_required and (
-        not activity.impact_assessments.filter(status=ImpactAssessment.Status.PUBLISHED).exists()
-    ):
-        # Impossible through the services; guards data entered through the admin.
-        raise ValidationError(_("Ce traitement a déjà commencé sans analyse publiée."))
+    # A summary published after the processing started is still published, and the public
+    # page says so (published_before_start), rather than hidden.
     with transaction.atomic():
         assessment.status = ImpactAssessment.Status.PUBLISHED
         assessment.published_at = timezone.now()
