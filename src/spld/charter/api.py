@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from spld.accounts.auth import token_or_session
@@ -81,7 +81,7 @@ def get_membership(request: HttpRequest, slug: str) -> Membership:
 
 @router.post("/memberships", response={201: MembershipOut}, auth=token_or_session,
              summary="Déposer une candidature")
-def create_membership(request: HttpRequest, body: MembershipCreate) -> tuple[int, Membership]:
+def create_membership(request: HttpRequest, body: MembershipCreate) -> Any:
     """Apply to the charter, voluntarily or under a contract."""
     organization = get_object_or_404(Organization, slug=body.organization)
     authority = None
@@ -93,7 +93,7 @@ def create_membership(request: HttpRequest, body: MembershipCreate) -> tuple[int
                       contract_reference=body.contract_reference,
                       contract_start=body.contract_start, contract_end=body.contract_end,
                       contracting_authority=authority)
-    return 201, membership
+    return Status(201, membership)
 
 
 @router.post("/memberships/{slug}/transitions", response=MembershipDetailOut,
@@ -170,13 +170,13 @@ def list_alerts(request: HttpRequest, organization: str = ""):  # type: ignore[n
 
 @router.post("/alerts", response={201: AlertOut}, auth=token_or_session,
              summary="Émettre une alerte")
-def raise_alert(request: HttpRequest, body: AlertIn) -> tuple[int, Alert]:
+def raise_alert(request: HttpRequest, body: AlertIn) -> Any:
     """SPLD team: raise an alert; the membership moves up one level."""
     membership = _membership(body.organization)
     alert = call(services.raise_alert, actor=request.auth, membership=membership,
                  principle=body.principle, facts=body.facts,
                  expected_remedy=body.expected_remedy, deadline=body.deadline)
-    return 201, alert
+    return Status(201, alert)
 
 
 @router.post("/alerts/{alert_id}/answer", response=AlertOut, auth=token_or_session,
@@ -190,14 +190,14 @@ def answer_alert(request: HttpRequest, alert_id: int, body: AlertAnswerIn) -> Al
 
 @router.post("/memberships/{slug}/exclusion", response={201: ExclusionOut},
              auth=token_or_session, summary="Exclure un signataire")
-def exclude(request: HttpRequest, slug: str, body: ExclusionIn) -> tuple[int, Any]:
+def exclude(request: HttpRequest, slug: str, body: ExclusionIn) -> Any:
     """Record the committee's exclusion decision and vote (after a final notice)."""
     membership = _membership(slug)
     exclusion = call(services.exclude, actor=request.auth, membership=membership,
                      decision=body.decision, votes_for=body.votes_for,
                      votes_against=body.votes_against, abstentions=body.abstentions,
                      decided_on=body.decided_on)
-    return 201, exclusion
+    return Status(201, exclusion)
 
 
 @router.get("/memberships/{slug}/evaluations", response=list[EvaluationOut],
@@ -209,7 +209,7 @@ def list_evaluations(request: HttpRequest, slug: str) -> Any:
 
 @router.post("/memberships/{slug}/evaluations", response={201: EvaluationOut},
              auth=token_or_session, summary="Transmettre une auto-évaluation")
-def submit_evaluation(request: HttpRequest, slug: str, body: EvaluationIn) -> tuple[int, Any]:
+def submit_evaluation(request: HttpRequest, slug: str, body: EvaluationIn) -> Any:
     """File the yearly self-evaluation; a second one for the same year answers 409."""
     membership = _membership(slug)
     answers = {a.principle: (a.level, a.comment) for a in body.answers}
@@ -217,7 +217,7 @@ def submit_evaluation(request: HttpRequest, slug: str, body: EvaluationIn) -> tu
         raise ApiError(422, "validation_error", "Un principe apparaît deux fois.")
     evaluation = call(services.submit_evaluation, actor=request.auth, membership=membership,
                       year=body.year, answers=answers, summary=body.summary)
-    return 201, evaluation
+    return Status(201, evaluation)
 
 
 @router.get("/indicators", response=list[IndicatorOut], summary="Définition des indicateurs")

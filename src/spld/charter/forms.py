@@ -50,7 +50,8 @@ class AnswerForm(forms.Form):
         label=_("Preuve (fichier)"), required=False,
         help_text=_("PDF, image PNG ou JPEG, document ODT/ODS/DOCX/XLSX, CSV ou texte ; "
                     "10 Mo au plus."))
-    evidence_url = forms.URLField(label=_("Ou preuve (lien)"), required=False, max_length=500)
+    evidence_url = forms.URLField(label=_("Ou preuve (lien)"), required=False, max_length=500,
+                                   assume_scheme="https")
 
 
 class CommentForm(forms.Form):
