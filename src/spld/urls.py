@@ -19,11 +19,13 @@ urlpatterns = [
     path("", include("spld.rights.urls_machine")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("log/", include("spld.ledger.public_urls")),
+    path("", include("spld.catalog.machine_urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("", include("spld.core.urls")),
     path("organisations/", include("spld.organizations.urls")),
+    path("donnees/", include("spld.catalog.urls")),
     path("charte/", include("spld.charter.urls")),
     path("compte/", include("spld.accounts.urls")),
     path("", include("spld.rights.urls")),

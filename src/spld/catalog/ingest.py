@@ -210,8 +210,6 @@ def check_header_and_rows(text: str, delimiter: str) -> list[str]:
     if dupes:
         raise IngestError("duplicate_header", _(
             "Noms de colonnes en double : {names}.").format(names=", ".join(dupes)))
-    if ID_COLUMN in header:
-        raise IngestError("reserved_header", _("Le nom de colonne « __id » est réservé."))
     for number, row in enumerate(rows[1:], start=2):
         if len(row) != len(header):
             raise IngestError("ragged_rows", _(
@@ -315,9 +313,8 @@ def geojson_to_arrow(path: Path) -> Any:
     keys: list[str] = []
     for p in props:
         keys.extend(k for k in p if k not in keys)
-    if "geometry" in keys or ID_COLUMN in keys:
-        raise IngestError("reserved_header", _("Les propriétés « geometry » et « __id » sont "
-                                               "réservées."))
+    if "geometry" in keys:
+        raise IngestError("reserved_header", _("La propriété « geometry » est réservée."))
     columns: dict[str, Any] = {}
     for key in keys:
         values = [p.get(key) for p in props]
@@ -636,7 +633,9 @@ def ingest_file(src: Path, *, filename: str, dest: Path, workdir: Path,
         progress(50, _("données lues"))
         raw_columns = {r[0]: str(r[1]) for r in con.execute("DESCRIBE raw").fetchall()}
         if ID_COLUMN in raw_columns:
-            raise IngestError("reserved_header", _("Le nom de colonne « __id » est réservé."))
+            # An export of SPLD or data.gouv.fr: its row numbers are replaced by ours.
+            con.execute(f"ALTER TABLE raw DROP COLUMN {ID_COLUMN}")
+            del raw_columns[ID_COLUMN]
         if fmt in ("json", "parquet", "geojson"):
             bad = [n for n in raw_columns if not n.strip()]
             if bad:

@@ -46,8 +46,9 @@ def index_dataset(dataset: Any) -> None:
     title, body = _document(dataset)
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [dataset.pk])  # noqa: S608
-        cursor.execute(f"INSERT INTO {FTS_TABLE} (rowid, title, body) VALUES (%s, %s, %s)",  # noqa: S608
-                       [dataset.pk, title, body])
+        cursor.execute(
+            f"INSERT INTO {FTS_TABLE} (rowid, slug, title, body) VALUES (%s, %s, %s, %s)",  # noqa: S608
+            [dataset.pk, dataset.slug, title, body])
 
 
 def ranked_ids(q: str) -> list[int]:
@@ -58,9 +59,11 @@ def ranked_ids(q: str) -> list[int]:
             return []
         match = " ".join(f'"{t}"*' for t in terms)  # stems are \w+ only: no quote can appear
         with connection.cursor() as cursor:
+            # The join drops stale rows (deleted datasets, ids reused after a flush).
             cursor.execute(
-                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
-                f"ORDER BY bm25({FTS_TABLE}, 10.0, 1.0)", [match])
+                f"SELECT f.rowid FROM {FTS_TABLE} f JOIN catalog_dataset d "  # noqa: S608
+                f"ON d.id = f.rowid AND d.slug = f.slug WHERE {FTS_TABLE} MATCH %s "
+                f"ORDER BY bm25({FTS_TABLE}, 0.0, 10.0, 1.0)", [match])
             return [row[0] for row in cursor.fetchall()]
     document = (
         "setweight(to_tsvector('french', unaccent(d.title)), 'A') || "

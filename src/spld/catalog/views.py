@@ -1,0 +1,206 @@
+"""Public pages of the catalogue and the publishers' forms (thin: services and selectors)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
+
+from spld.catalog import selectors, services
+from spld.catalog.fetch import FetchError
+from spld.catalog.forms import DatasetForm, ResourceForm
+from spld.catalog.models import Dataset
+from spld.catalog.rendering import column_chart
+from spld.catalog.uploads import LimitedUploadHandler
+from spld.catalog.vocabularies import LICENCES, THEMES
+from spld.core.permissions import has_perm
+from spld.organizations.models import Organization
+
+PREVIEW_ROWS = 10
+
+
+def catalog_list(request: HttpRequest) -> HttpResponse:
+    """The catalogue: full-text search, facets and sorting."""
+    params = {k: request.GET.get(k, "")[:200] for k in
+              ("q", "publisher", "theme", "licence", "access_level", "commune", "sort")}
+    if params["sort"] not in ("", *selectors.SORTS):
+        params["sort"] = ""
+    items, facets = selectors.search_datasets(actor=request.user, **params)
+    page = Paginator(items, 20).get_page(request.GET.get("page"))
+    query = urlencode({k: v for k, v in params.items() if v})
+    facet_groups = [
+        ("publisher", _("Producteur"), facets["publisher"]),
+        ("theme", _("Thème"), facets["theme"]),
+        ("licence", _("Licence"), facets["licence"]),
+        ("access_level", _("Niveau d’accès"), facets["access_level"]),
+        ("commune", _("Commune"), facets["commune"]),
+    ]
+    return render(request, "catalog/list.html", {
+        "page": page, "params": params, "query": query, "facet_groups": facet_groups,
+        "sorts": [("", _("Pertinence ou date")), ("date", _("Date de mise à jour")),
+                  ("downloads", _("Téléchargements")), ("title", _("Titre"))],
+        "can_create": _publisher_orgs(request.user).exists(),
+    })
+
+
+def _publisher_orgs(user: Any) -> Any:
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    if user.is_superuser:
+        return Organization.objects.all()
+    return Organization.objects.filter(memberships__user=user,
+                                       memberships__role__in=["editor", "org_admin"]).distinct()
+
+
+def _preview(resource: Any) -> dict[str, Any] | None:
+    from spld.dataapi import engine
+
+    version = resource.current_version
+    if version is None:
+        return None
+    query = engine.Query(page=1, page_size=PREVIEW_ROWS)
+    rows, _total = engine.run_page(query, str(version.file_path), version.column_names)
+    charts = []
+    for column in version.profile.get("columns", [])[:12]:
+        chart = column_chart(column)
+        if chart:
+            charts.append({"column": column, **chart})
+    return {"columns": version.column_names, "rows": [[r[c] for c in version.column_names]
+                                                      for r in rows], "charts": charts}
+
+
+def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A dataset: metadata, purpose, resources, preview, profile charts, API, downloads."""
+    try:
+        dataset = selectors.dataset_detail(slug)
+    except Dataset.DoesNotExist as exc:
+        raise Http404 from exc
+    if not selectors.can_see_metadata(request.user, dataset):
+        raise Http404
+    readable = selectors.can_read(request.user, dataset)
+    resources = []
+    for resource in dataset.resources.all():
+        entry: dict[str, Any] = {"resource": resource, "version": resource.current_version}
+        if readable and resource.current_version is not None:
+            from spld.dataapi.services import log_read
+
+            log_read(actor=request.user, resource=resource, kind="preview")
+            entry["preview"] = _preview(resource)
+        resources.append(entry)
+    site = request.build_absolute_uri("/").rstrip("/")
+    return render(request, "catalog/detail.html", {
+        "dataset": dataset, "resources": resources, "readable": readable, "site": site,
+        "can_edit": has_perm(request.user, "catalog.publish", dataset),
+        "themes": [(t, THEMES.get(t, t)) for t in dataset.themes],
+        "licence_label": LICENCES[dataset.licence][0],
+    })
+
+
+@login_required
+def dataset_create(request: HttpRequest) -> HttpResponse:
+    """A publisher describes a new dataset (a draft until published)."""
+    orgs = _publisher_orgs(request.user)
+    if not orgs.exists():
+        raise PermissionDenied(_("Réservé aux éditeurs d’une organisation."))
+    org = orgs.filter(slug=request.GET.get("organisation") or request.POST.get("organisation")
+                      ).first() or orgs.first()
+    form = DatasetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dataset = services.create_dataset(actor=request.user, publisher=org,
+                                              title=form.cleaned_data["title"],
+                                              **form.service_fields())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Jeu de données créé (brouillon)."))
+            return redirect(dataset.get_absolute_url())
+    return render(request, "catalog/form.html", {"form": form, "organization": org,
+                                                 "organizations": orgs})
+
+
+@login_required
+def dataset_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """Edit a dataset's metadata."""
+    dataset = get_object_or_404(Dataset.objects.select_related("publisher"), slug=slug)
+    if not has_perm(request.user, "catalog.publish", dataset):
+        raise PermissionDenied
+    form = DatasetForm(request.POST or None, instance=dataset)
+    if request.method == "POST" and form.is_valid():
+        fields = form.service_fields()
+        dataset = Dataset.objects.get(pk=dataset.pk)
+        try:
+            services.update_dataset(actor=request.user, dataset=dataset,
+                                    title=form.cleaned_data["title"], **fields)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Jeu de données mis à jour."))
+            return redirect(dataset.get_absolute_url())
+    return render(request, "catalog/form.html", {"form": form, "dataset": dataset,
+                                                 "organization": dataset.publisher})
+
+
+@login_required
+@require_POST
+def dataset_publish(request: HttpRequest, slug: str) -> HttpResponse:
+    """Publish a draft."""
+    dataset = get_object_or_404(Dataset.objects.select_related("publisher"), slug=slug)
+    services.publish_dataset(actor=request.user, dataset=dataset)
+    messages.success(request, _("Jeu de données publié et inscrit au journal de transparence."))
+    return redirect(dataset.get_absolute_url())
+
+
+@csrf_exempt
+def resource_add(request: HttpRequest, slug: str) -> HttpResponse:
+    """Add a resource by upload (streamed to disk, size-limited) or remote URL."""
+    # The limited handler must be in place before anything reads the body (CSRF included).
+    handler = LimitedUploadHandler(request)
+    request.upload_handlers = [handler]
+    return _resource_add(request, slug, handler)
+
+
+@csrf_protect
+@login_required
+def _resource_add(request: HttpRequest, slug: str, handler: LimitedUploadHandler) -> HttpResponse:
+    dataset = get_object_or_404(Dataset.objects.select_related("publisher"), slug=slug)
+    if not (has_perm(request.user, "catalog.publish", dataset)):
+        raise PermissionDenied
+    form = ResourceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and handler.too_large:
+        form.add_error("file", str(services.UploadTooLarge(handler.limit)))
+        return render(request, "catalog/resource_form.html", {"form": form, "dataset": dataset},
+                      status=413)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        resource = services.create_resource(actor=request.user, dataset=dataset,
+                                            title=data["title"], description=data["description"])
+        if data.get("file"):
+            upload = data["file"]
+            staged = services.receive_upload(actor=request.user, resource=resource,
+                                             chunks=upload.chunks(), filename=upload.name)
+            services.start_ingest(actor=request.user, resource=resource, staged=staged,
+                                  filename=upload.name)
+        else:
+            try:
+                services.start_fetch(actor=request.user, resource=resource, url=data["url"])
+            except FetchError as exc:
+                resource.delete()
+                form.add_error("url", exc.message)
+                return render(request, "catalog/resource_form.html",
+                              {"form": form, "dataset": dataset}, status=400)
+        messages.success(request, _("Fichier reçu : l’import se poursuit en arrière-plan "
+                                    "(suivez-le dans « Mes tâches »)."))
+        return redirect(dataset.get_absolute_url())
+    return render(request, "catalog/resource_form.html", {"form": form, "dataset": dataset})
+
+
