@@ -6,8 +6,6 @@ from typing import Any
 
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.django_client import OAuth
-from joserfc.errors import JoseError
-from requests import RequestException
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -18,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from joserfc.errors import JoseError
+from requests import RequestException
 
 from spld.accounts.models import User
 from spld.rights.models import OidcIdentity
