@@ -320,6 +320,11 @@ EVIDENCE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
 }
 
 
+def _looks_latin1(data: bytes) -> bool:
+    # Windows-1252/Latin-1 text has no control bytes besides tab, CR and LF.
+    return not any(b < 9 or 13 < b < 32 for b in data)
+
+
 def evidence_max_bytes() -> int:
     """Largest evidence file accepted."""
     return int(getattr(settings, "CHARTER_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
@@ -347,13 +352,16 @@ def check_evidence_file(upload: UploadedFile) -> str:
         raise ValidationError({"file": _("Le contenu du fichier ne correspond pas à son "
                                          "extension .{ext}.").format(ext=ext)})
     if not magics:
+        if b"\x00" in head:
+            raise ValidationError({"file": _("Ce fichier texte contient des données "
+                                             "binaires.")})
         try:
             head.decode("utf-8")
-        except UnicodeDecodeError:
-            # A multibyte character may be cut at 4096 bytes: only fail on binary content.
-            if b"\x00" in head:
-                raise ValidationError({"file": _("Ce fichier texte contient des données "
-                                                 "binaires.")}) from None
+        except UnicodeDecodeError as exc:
+            # A character cut at 4096 bytes is fine; Latin-1 text is fine; binary is not.
+            if exc.start < len(head) - 4 and not _looks_latin1(head):
+                raise ValidationError({"file": _("Ce fichier texte n’est ni en UTF-8 ni en "
+                                                 "Latin-1.")}) from None
     return content_type
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -321,6 +322,7 @@ def space_action(request: HttpRequest, slug: str, action: str) -> HttpResponse:
     def apply(form: Any, m: Membership | None) -> Any:
         return services.apply(actor=user, organization=organization, **form.cleaned_data)
 
+    @transaction.atomic  # the answer and its evidence stand or fall together
     def answer(form: Any, m: Membership | None) -> Any:
         data = form.cleaned_data
         saved = services.save_answer(actor=user, assessment=_need_assessment(m),
