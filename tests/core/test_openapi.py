@@ -55,7 +55,10 @@ def test_fuzzing_read_operations_never_gives_500(client, schema, org):
                     query[p["name"]] = value
             url = re.sub(r"\{[^}]+\}", "x", url)
             response = client.get(url, query)
-            assert response.status_code < 500, (url, query, response.content[:300])
+            # 503 is an honest "not configured yet" (e.g. no log key), never a crash.
+            assert response.status_code < 500 or (
+                response.status_code == 503 and "error" in response.json()
+            ), (url, query, response.content[:300])
             if response.status_code >= 400 and response["Content-Type"].startswith(
                     "application/json"):
                 assert "error" in response.json(), (url, query, response.content[:300])
