@@ -57,3 +57,5 @@ def load_demo(progress: Callable[[str], None] = lambda _msg: None) -> User:
 
 from spld.charter.demo import load as _charter_demo  # noqa: E402
 EXTRA_LOADERS.append(_charter_demo)
+from spld.rights.demo import load as _rights_demo  # noqa: E402
+EXTRA_LOADERS.append(_rights_demo)

@@ -7,6 +7,7 @@ organisations serving the citizen's commune.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,34 +32,28 @@ def registers_available() -> bool:
     return apps.is_installed("spld.registers")
 
 
-def _activities(organization_ids: set[int] | None = None) -> list[Any]:
-    """Processing activities of personal data in the register (active or planned)."""
+def _activities(organization: Organization | None = None) -> list[Any]:
+    """Processing activities in the register that are not ended (via its selectors)."""
     if not registers_available():
         return []
-    try:
-        from spld.registers import selectors as register_selectors  # type: ignore[attr-defined]
+    from spld.registers import selectors as register_selectors
 
-        listing = getattr(register_selectors, "processing_activities_for_rights", None)
-    except ImportError:
-        listing = None
-    if listing is not None:
-        return list(listing())
-    model = apps.get_model("registers", "ProcessingActivity")
-    qs = model.objects.select_related("organization").exclude(status="ended")
-    if organization_ids is not None:
-        qs = qs.filter(organization_id__in=organization_ids)
-    return list(qs)
+    return list(register_selectors.processing_list(organization=organization)
+                .exclude(status="ended"))
 
 
 def activity_exists(organization: Organization, ref: str) -> bool | None:
     """Whether `ref` is a processing activity of `organization` (None: no register to ask)."""
     if not registers_available():
         return None
-    model = apps.get_model("registers", "ProcessingActivity")
     try:
-        return model.objects.filter(organization=organization, uid=ref).exists()
-    except Exception:  # noqa: BLE001  (not a UUID: cannot be a register entry)
+        uuid.UUID(str(ref))
+    except ValueError:
         return False
+    from spld.registers import selectors as register_selectors
+
+    return register_selectors.processing_list(organization=organization).filter(
+        uid=ref).exists()
 
 
 def situations() -> list[str]:
