@@ -59,3 +59,5 @@ from spld.charter.demo import load as _charter_demo  # noqa: E402
 EXTRA_LOADERS.append(_charter_demo)
 from spld.rights.demo import load as _rights_demo  # noqa: E402
 EXTRA_LOADERS.append(_rights_demo)
+from spld.ledger.demo import load as _ledger_demo  # noqa: E402
+EXTRA_LOADERS.append(_ledger_demo)

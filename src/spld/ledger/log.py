@@ -14,6 +14,7 @@ import io
 import json
 import logging
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -56,18 +57,22 @@ def _is_plain(value: Any) -> bool:
     """True when json.dumps(sort_keys) gives exactly RFC 8785 output for value."""
     # JCS and json.dumps only differ on floats, huge integers and the ordering of keys
     # holding characters outside the Basic Multilingual Plane (UTF-16 vs code points).
-    if isinstance(value, str):
+    # Exact type checks: subclasses (and anything unusual) take the reference path.
+    t = type(value)
+    if t is str or value is None or t is bool:
         return True
-    if value is None or isinstance(value, bool):
-        return True
-    if isinstance(value, int):
+    if t is int:
         return -(2**53) < value < 2**53
-    if isinstance(value, dict):
-        return all(
-            isinstance(k, str) and k.isascii() and _is_plain(v) for k, v in value.items()
-        )
-    if isinstance(value, list | tuple):
-        return all(_is_plain(v) for v in value)
+    if t is dict:
+        for k, v in value.items():
+            if type(k) is not str or not k.isascii() or not _is_plain(v):
+                return False
+        return True
+    if t is list or t is tuple:
+        for v in value:
+            if not _is_plain(v):
+                return False
+        return True
     return False
 
 
@@ -105,6 +110,14 @@ class NewLeaf:
         }
 
 
+def _leaf_bytes(doc: dict[str, str]) -> bytes:
+    """Canonical JSON of a leaf document (ASCII keys, string values: json.dumps is JCS)."""
+    try:
+        return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return canonical_json(doc)
+
+
 def format_time(at: datetime) -> str:
     """UTC time as in the leaves: 2026-11-22T22:50:01.123456Z."""
     return at.astimezone(UTC).isoformat().replace("+00:00", "Z")
@@ -113,22 +126,37 @@ def format_time(at: datetime) -> str:
 # --- Appending ---------------------------------------------------------------------------
 
 
-def _lock() -> None:
-    """Serialize appends until the end of the current transaction."""
+_STATE_FOR_UPDATE = "SELECT size, frontier FROM ledger_logstate WHERE id = 1 FOR UPDATE"
+
+
+def _lock_and_read() -> tuple[int, bytes]:
+    """Serialize appends until the end of the current transaction; return (size, frontier)."""
     conn = transaction.get_connection()
     if conn.vendor == "postgresql":
-        # Held until commit or rollback of the caller's transaction, across processes.
         with conn.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
+            # A row lock on the state row, held until the caller's commit or rollback:
+            # one round trip that both waits for the previous appender and reads, under
+            # READ COMMITTED, the row version it committed.
+            cursor.execute(_STATE_FOR_UPDATE)
+            row = cursor.fetchone()
+            if row is None:
+                # First append ever (or after a flush): the advisory lock serializes the
+                # creation of the state row itself.
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
+                cursor.execute(
+                    "INSERT INTO ledger_logstate (id, size, root, frontier, updated_at) "
+                    "VALUES (1, 0, %s, %s, now()) ON CONFLICT (id) DO NOTHING",
+                    [merkle.EMPTY_ROOT, b""],
+                )
+                cursor.execute(_STATE_FOR_UPDATE)
+                row = cursor.fetchone()
+        return int(row[0]), bytes(row[1])
     # SQLite: the write transaction (BEGIN IMMEDIATE, see settings) already excludes
-    # every other writer; other engines rely on the state row update below.
-
-
-def _state() -> LogState:
+    # every other writer.
     state = LogState.objects.filter(id=1).first()
     if state is None:
         state = LogState.objects.create(id=1, size=0, root=merkle.EMPTY_ROOT, frontier=b"")
-    return state
+    return state.size, bytes(state.frontier)
 
 
 def _split_hashes(blob: bytes) -> list[bytes]:
@@ -141,13 +169,12 @@ def append(leaves: Sequence[NewLeaf]) -> int:
     if not leaves:
         raise ValueError("nothing to append")
     with transaction.atomic(savepoint=False):
-        _lock()
-        state = _state()
-        first = size = state.size
-        frontier = _split_hashes(state.frontier)
+        first, blob = _lock_and_read()
+        size = first
+        frontier = _split_hashes(blob)
         entries, nodes = [], []
         for leaf in leaves:
-            data = jcs(leaf.document())
+            data = _leaf_bytes(leaf.document())
             if len(data) > 0xFFFF:  # tlog-tiles entry bundles use 16-bit lengths
                 raise LogError("leaf document too long")
             h = merkle.leaf_hash(data)
@@ -160,19 +187,40 @@ def append(leaves: Sequence[NewLeaf]) -> int:
                 nodes.append((node_key(level, i), cur))
             frontier.append(cur)
             size += 1
-        _write(entries, nodes)
-        root = merkle.root_from_subtrees(frontier)
-        LogState.objects.filter(id=1).update(
-            size=size, root=root, frontier=b"".join(frontier), updated_at=timezone.now()
-        )
+        _write(entries, nodes, size, merkle.root_from_subtrees(frontier), b"".join(frontier))
         _schedule_checkpoint()
     return first
 
 
-def _write(entries: list[tuple[int, bytes, bytes, NewLeaf]], nodes: list[tuple[int, bytes]]) -> None:
+_INSERT_SMALL = """
+WITH e AS (
+    INSERT INTO ledger_logentry (index, leaf, leaf_hash, subject_type, subject_id, action,
+                                 actor_org, at, payload)
+    SELECT * FROM unnest(%s::bigint[], %s::bytea[], %s::bytea[], %s::varchar[], %s::varchar[],
+                         %s::varchar[], %s::varchar[], %s::timestamptz[], %s::bytea[])
+), n AS (
+    INSERT INTO ledger_treenode (key, hash) SELECT * FROM unnest(%s::bigint[], %s::bytea[])
+)
+UPDATE ledger_logstate SET size = %s, root = %s, frontier = %s, updated_at = now() WHERE id = 1
+"""
+
+
+def _write(entries: list[tuple[int, bytes, bytes, NewLeaf]], nodes: list[tuple[int, bytes]],
+           size: int, root: bytes, frontier: bytes) -> None:
     conn = transaction.get_connection()
-    if conn.vendor == "postgresql" and len(entries) > 50:
-        _copy_postgres(conn, entries, nodes)
+    if conn.vendor == "postgresql":
+        if len(entries) > 50:
+            _copy_postgres(conn, entries, nodes)
+            LogState.objects.filter(id=1).update(
+                size=size, root=root, frontier=frontier, updated_at=timezone.now()
+            )
+            return
+        # Small appends (the product's case): everything in one round trip.
+        cols = list(zip(*[(i, data, h, lf.subject_type, lf.subject_id, lf.action, lf.actor_org,
+                           lf.at, lf.payload) for i, data, h, lf in entries], strict=True))
+        with conn.cursor() as cursor:
+            cursor.execute(_INSERT_SMALL, [*map(list, cols), [k for k, _ in nodes],
+                                           [h for _, h in nodes], size, root, frontier])
         return
     LogEntry.objects.bulk_create(
         [
@@ -185,6 +233,9 @@ def _write(entries: list[tuple[int, bytes, bytes, NewLeaf]], nodes: list[tuple[i
     )
     if nodes:
         TreeNode.objects.bulk_create([TreeNode(key=k, hash=h) for k, h in nodes], batch_size=500)
+    LogState.objects.filter(id=1).update(
+        size=size, root=root, frontier=frontier, updated_at=timezone.now()
+    )
 
 
 def _copy_postgres(conn: Any, entries: list[tuple[int, bytes, bytes, NewLeaf]],
@@ -214,14 +265,34 @@ def _schedule_checkpoint() -> None:
     transaction.on_commit(_after_commit, robust=True)
 
 
+# When this process last saw a fresh checkpoint: saves a query per commit in between.
+_fresh_until = 0.0
+
+
 def _after_commit() -> None:
+    global _fresh_until
+    if time.monotonic() < _fresh_until:
+        return
     latest = Checkpoint.objects.order_by("-size").values_list("size", "created_at").first()
     if latest is not None and timezone.now() - latest[1] < CHECKPOINT_INTERVAL:
+        age = (timezone.now() - latest[1]).total_seconds()
+        _fresh_until = time.monotonic() + CHECKPOINT_INTERVAL.total_seconds() - age
         return  # signed lazily by /log/checkpoint or by a later commit
+    _fresh_until = time.monotonic() + CHECKPOINT_INTERVAL.total_seconds()
     try:
         sign_checkpoint()
     except LogError as exc:
-        logger.warning("transparency log checkpoint not signed: %s", exc)
+        _warn_once(str(exc))
+
+
+_warned: set[str] = set()
+
+
+def _warn_once(message: str) -> None:
+    # A missing key would otherwise be reported after every single commit.
+    if message not in _warned:
+        _warned.add(message)
+        logger.warning("transparency log checkpoint not signed: %s", message)
 
 
 # --- Reading hashes ----------------------------------------------------------------------
@@ -254,12 +325,21 @@ def subtree_hashes(ranges: Iterable[tuple[int, int]]) -> dict[tuple[int, int], b
         else:
             keys[node_key(level, start >> level)] = (start, end)
     found: dict[tuple[int, int], bytes] = {}
+    # One round trip for both tables: proofs are served on every page view.
+    parts, params = [], []
     if leaves:
-        for index, h in LogEntry.objects.filter(index__in=list(leaves)).values_list("index", "leaf_hash"):
-            found[leaves[index]] = bytes(h)
+        parts.append('SELECT 0, "index", leaf_hash FROM ledger_logentry WHERE "index" IN (%s)'
+                     % ", ".join(["%s"] * len(leaves)))
+        params.extend(leaves)
     if keys:
-        for key, h in TreeNode.objects.filter(key__in=list(keys)).values_list("key", "hash"):
-            found[keys[key]] = bytes(h)
+        parts.append('SELECT 1, "key", "hash" FROM ledger_treenode WHERE "key" IN (%s)'
+                     % ", ".join(["%s"] * len(keys)))
+        params.extend(keys)
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for table, key, h in cursor.fetchall():
+                found[(keys if table else leaves)[key]] = bytes(h)
     missing = set(leaves.values()) | set(keys.values())
     if missing - set(found):
         raise LogError(f"stored tree incomplete: missing subtree {sorted(missing - set(found))[0]}")
@@ -270,6 +350,16 @@ def _hash_ranges(nodes: Sequence[tuple[int, int]]) -> list[bytes]:
     parts = [merkle.subtree_decomposition(a, b) for a, b in nodes]
     table = subtree_hashes(r for p in parts for r in p)
     return [merkle.root_from_subtrees([table[r] for r in p]) for p in parts]
+
+
+def proof_and_roots(nodes: Sequence[tuple[int, int]], sizes: Sequence[int]) -> tuple[list[bytes], list[bytes]]:
+    """Proof hashes for `nodes` and tree roots at `sizes`, from one database query."""
+    return_roots = [(0, n) for n in sizes]
+    hashes = _hash_ranges([*nodes, *[r for r in return_roots if r[1] > 0]])
+    proof = hashes[: len(nodes)]
+    rest = iter(hashes[len(nodes):])
+    roots = [next(rest) if n > 0 else merkle.EMPTY_ROOT for n in sizes]
+    return proof, roots
 
 
 def root_at(size: int) -> bytes:
@@ -348,6 +438,8 @@ def key_path() -> Path:
 def load_signer() -> note.Signer:
     """The log's signing key; LogError if `spld log init-key` was never run."""
     path = key_path()
+    if not path.exists() and getattr(settings, "DEMO_MODE", False):
+        create_key()  # the demo signs from its first entry; production needs init-key
     try:
         mtime = path.stat().st_mtime
     except FileNotFoundError as exc:
@@ -414,7 +506,7 @@ def latest_checkpoint(*, refresh: bool = True) -> Checkpoint | None:
         try:
             return sign_checkpoint()
         except LogError as exc:
-            logger.warning("transparency log checkpoint not signed: %s", exc)
+            _warn_once(str(exc))
     return latest
 
 

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from spld.ledger import log
+from spld.ledger import log, merkle
 from spld.ledger.models import Checkpoint, Cosignature, LogEntry, Witness
 
 
@@ -49,8 +49,9 @@ def inclusion(index: int, size: int | None) -> dict[str, Any]:
     if index >= size:
         raise BadRequest(_("L’entrée %(index)s n’existe pas dans un arbre de %(size)s entrées.")
                          % {"index": index, "size": size}, "index")
-    return {"index": index, "size": size, "proof": [log.b64(h) for h in log.inclusion_proof(index, size)],
-            "root_hash": log.b64(log.root_at(size)),
+    proof, (root,) = log.proof_and_roots(merkle.inclusion_proof_nodes(index, size), [size])
+    return {"index": index, "size": size, "proof": [log.b64(h) for h in proof],
+            "root_hash": log.b64(root),
             "checkpoint": checkpoint_note(checkpoint) if checkpoint else None}
 
 
@@ -63,10 +64,12 @@ def consistency(first: int, second: int | None) -> dict[str, Any]:
     if first == 0:
         raise BadRequest(_("« first » doit valoir au moins 1 : tout arbre prolonge l’arbre vide."),
                          "first")
+    nodes = merkle.consistency_proof_nodes(first, second) if first < second else []
+    proof, (root1, root2) = log.proof_and_roots(nodes, [first, second])
     return {"first": first, "second": second,
-            "proof": [log.b64(h) for h in log.consistency_proof(first, second)],
-            "first_root_hash": log.b64(log.root_at(first)),
-            "second_root_hash": log.b64(log.root_at(second)),
+            "proof": [log.b64(h) for h in proof],
+            "first_root_hash": log.b64(root1),
+            "second_root_hash": log.b64(root2),
             "checkpoint": checkpoint_note(checkpoint) if checkpoint else None}
 
 
@@ -126,6 +129,18 @@ TYPE_LABELS = {
     "annual_report": gettext_lazy("le rapport annuel"),
     "receipt": gettext_lazy("l’accusé de réception"),
     "witness": gettext_lazy("le témoin"),
+    "rights-receipt": gettext_lazy("l’accusé de réception"),
+    "charter_version": gettext_lazy("la version de la charte"),
+    "charter_membership": gettext_lazy("l’adhésion à la charte"),
+    "charter_membership_event": gettext_lazy("une étape de l’adhésion à la charte"),
+    "charter_capacity_decision": gettext_lazy("la décision sur la démonstration de capacité"),
+    "charter_evaluation": gettext_lazy("l’évaluation"),
+    "charter_alert": gettext_lazy("l’alerte"),
+    "charter_exclusion": gettext_lazy("l’exclusion"),
+    "charter_committee_member": gettext_lazy("la nomination au comité d’éthique"),
+    "charter_committee_meeting": gettext_lazy("la séance du comité d’éthique"),
+    "charter_opinion": gettext_lazy("l’avis du comité d’éthique"),
+    "charter_annual_report": gettext_lazy("le rapport annuel"),
 }
 ACTION_VERBS = {
     "created": gettext_lazy("a créé"),
@@ -141,6 +156,20 @@ ACTION_VERBS = {
     "closed": gettext_lazy("a clos"),
     "excluded": gettext_lazy("a prononcé"),
     "deactivated": gettext_lazy("a désactivé"),
+    "applied": gettext_lazy("a déposé"),
+    "adopted": gettext_lazy("a adopté"),
+    "withdrawn": gettext_lazy("a retiré"),
+    "version_published": gettext_lazy("a publié une nouvelle version de"),
+    "status_changed": gettext_lazy("a changé le statut de"),
+    "scheduled": gettext_lazy("a programmé"),
+    "remedied": gettext_lazy("a levé"),
+    "minutes_published": gettext_lazy("a publié le compte rendu de"),
+    "indicators_recorded": gettext_lazy("a enregistré les indicateurs de"),
+    "escalated": gettext_lazy("a aggravé"),
+    "decided": gettext_lazy("a rendu"),
+    "closed_by_exclusion": gettext_lazy("a clos par une exclusion"),
+    "appointed": gettext_lazy("a enregistré"),
+    "answered": gettext_lazy("a répondu à"),
 }
 
 
@@ -159,7 +188,7 @@ class JournalLine:
 
 
 def _title(payload: dict[str, Any], fallback: str) -> str:
-    for key in ("title", "name", "label", "slug"):
+    for key in ("title", "label", "name", "slug"):
         value = payload.get(key)
         if isinstance(value, str) and value:
             return value[:200]
