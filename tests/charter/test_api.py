@@ -152,3 +152,8 @@ def test_escalation_visible_in_the_api(client, spld_admin, active):
     detail = client.get(f"{BASE}/memberships/{active.organization.slug}").json()
     assert detail["status"] == "alert_1"
     assert set(detail["allowed_transitions"]) == {"alert_2", "active", "withdrawn"}
+
+
+def test_openapi_lists_the_charter_endpoints(client):
+    schema = client.get("/api/1/openapi.json").json()
+    assert "/api/1/charter/memberships/{slug}/transitions" in schema["paths"]
