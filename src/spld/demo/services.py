@@ -57,7 +57,9 @@ def load_demo(progress: Callable[[str], None] = lambda _msg: None) -> User:
 
 from spld.charter.demo import load as _charter_demo  # noqa: E402
 EXTRA_LOADERS.append(_charter_demo)
-from spld.rights.demo import load as _rights_demo  # noqa: E402
-EXTRA_LOADERS.append(_rights_demo)
 from spld.ledger.demo import load as _ledger_demo  # noqa: E402
 EXTRA_LOADERS.append(_ledger_demo)
+from spld.rights.demo import load as _rights_demo  # noqa: E402
+EXTRA_LOADERS.append(_rights_demo)
+from spld.catalog.demo import load as _catalog_demo  # noqa: E402
+EXTRA_LOADERS.append(_catalog_demo)
