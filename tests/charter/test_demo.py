@@ -1,4 +1,4 @@
-"""The charter demo: every status, both alert cycles, two years of evaluations, last year's report."""
+"""The charter demo: every status, both alert cycles, two years of evaluations, a report."""
 
 from __future__ import annotations
 

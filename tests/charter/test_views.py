@@ -193,3 +193,40 @@ def test_version_two_diff_and_reasons(client, spld_admin, version_one):
     assert '<ins class="diff">' in html and '<del class="diff">' in html
     assert "Demande des habitants" in html
     assert html.count("<h3>") >= 12  # one changed principle + the 11 of the full text
+
+
+def test_committee_meetings_and_minutes(client, committee_member):
+    login(client, committee_member)
+    today = timezone.localdate()
+    r = client.post("/charte/comite/", {"form": "meeting", "date": today.isoformat(),
+                                        "title": "Séance", "agenda": "1. Alertes"})
+    assert r.status_code == 302
+    from spld.charter.models import CommitteeMeeting
+
+    meeting = CommitteeMeeting.objects.get()
+    r = client.post("/charte/comite/", {"form": "minutes", "meeting": meeting.pk,
+                                        "minutes": ""})
+    assert r.status_code == 400
+    r = client.post("/charte/comite/", {"form": "minutes", "meeting": meeting.pk,
+                                        "minutes": "Le comité a siégé."})
+    assert r.status_code == 302
+    assert "Le comité a siégé." in client.get("/charte/comite/").content.decode()
+    assert LogEntry.objects.filter(subject_type="charter_committee_meeting").count() == 2
+
+
+def test_team_dismisses_an_automatic_proposal(client, spld_admin, active):
+    from spld.charter.models import Alert, IndicatorValue
+
+    for days in (20, 10):
+        IndicatorValue.objects.create(organization=active.organization, code="usage_results",
+                                      at_date=timezone.localdate() - dt.timedelta(days=days),
+                                      value=0.0)
+    proposal = services.propose_alerts_from_indicators(actor=spld_admin)[0]
+    login(client, spld_admin)
+    assert "Alertes proposées" in client.get(
+        f"/charte/espace/{active.organization.slug}/").content.decode()
+    r = client.post(f"/charte/alertes/{proposal.pk}/ecarter/", {"reason": "Données en cours"})
+    assert r.status_code == 302
+    assert Alert.objects.get(pk=proposal.pk).status == "dismissed"
+    active.refresh_from_db()
+    assert active.status == "active"

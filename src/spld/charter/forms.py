@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from spld.charter.models import (
     CapacityDecision,
+    CommitteeMeeting,
     EvaluationAnswer,
     Membership,
     Opinion,
@@ -124,6 +125,17 @@ class OpinionForm(forms.Form):
                                   required=False, max_length=200)
     title = forms.CharField(label=_("Titre"), max_length=200)
     body = forms.CharField(label=_("Avis"), widget=forms.Textarea, max_length=20000)
+
+
+class MeetingForm(forms.Form):
+    date = forms.DateField(label=_("Date de la réunion"), widget=DateInput)
+    title = forms.CharField(label=_("Intitulé"), max_length=200)
+    agenda = forms.CharField(label=_("Ordre du jour"), widget=forms.Textarea, max_length=20000)
+
+
+class MinutesForm(forms.Form):
+    meeting = forms.ModelChoiceField(label=_("Réunion"), queryset=CommitteeMeeting.objects.all())
+    minutes = forms.CharField(label=_("Compte rendu"), widget=forms.Textarea, max_length=50000)
 
 
 class ReportTextForm(forms.Form):

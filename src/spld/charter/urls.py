@@ -11,6 +11,7 @@ urlpatterns = [
     path("alertes/<int:pk>/", views.alert, name="alert"),
     path("alertes/<int:pk>/repondre/", views.alert_answer, name="alert_answer"),
     path("alertes/<int:pk>/confirmer/", views.alert_confirm, name="alert_confirm"),
+    path("alertes/<int:pk>/ecarter/", views.alert_dismiss, name="alert_dismiss"),
     path("comite/", views.committee, name="committee"),
     path("comite/avis/<int:pk>/", views.opinion, name="opinion"),
     path("versions/", views.version_list, name="versions"),

@@ -79,23 +79,33 @@ def alert(request: HttpRequest, pk: int) -> HttpResponse:
 
 def committee(request: HttpRequest) -> HttpResponse:
     """The ethics committee: members by college, meetings, opinions; committee members publish."""
-    form = forms.OpinionForm()
+    bound: dict[str, Any] = {}
     if request.method == "POST":
         require(request.user, "charter.committee")
-        form = forms.OpinionForm(request.POST)
+        kind = request.POST.get("form", "opinion")
+        form_class, service = {
+            "opinion": (forms.OpinionForm, services.publish_opinion),
+            "meeting": (forms.MeetingForm, services.schedule_meeting),
+            "minutes": (forms.MinutesForm, services.record_minutes),
+        }.get(kind, (forms.OpinionForm, services.publish_opinion))
+        form = form_class(request.POST)
+        bound[kind] = form
         if form.is_valid():
             try:
-                opinion = services.publish_opinion(actor=request.user, **form.cleaned_data)
+                service(actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
-                messages.success(request, _("Avis publié."))
-                return redirect(opinion.get_absolute_url())
+                messages.success(request, _("Enregistré et publié."))
+                return redirect("charter:committee")
     return render(request, "charter/committee.html", {
         "members": selectors.committee_members(), "meetings": selectors.meetings(),
-        "opinions": selectors.opinions(), "form": form,
+        "opinions": selectors.opinions(),
+        "form": bound.get("opinion") or forms.OpinionForm(),
+        "meeting_form": bound.get("meeting") or forms.MeetingForm(),
+        "minutes_form": bound.get("minutes") or forms.MinutesForm(),
         "can_publish": has_perm(request.user, "charter.committee"),
-    }, status=400 if form.errors else 200)
+    }, status=400 if bound else 200)
 
 
 def opinion(request: HttpRequest, pk: int) -> HttpResponse:
@@ -407,6 +417,22 @@ def alert_answer(request: HttpRequest, pk: int) -> HttpResponse:
                       _space_context(request, item.membership.organization, {}), status=400)
     messages.success(request, _("Réponse transmise."))
     return redirect("charter:space", slug=slug)
+
+
+@require_POST
+def alert_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    """Team: discard an automatic alert proposal, with a reason."""
+    from spld.charter.models import Alert
+
+    item = get_object_or_404(Alert.objects.select_related("membership__organization"), pk=pk)
+    try:
+        services.dismiss_proposal(actor=request.user, alert=item,
+                                  reason=request.POST.get("reason", "")[:2000])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Proposition écartée."))
+    return redirect("charter:space", slug=item.membership.organization.slug)
 
 
 @require_POST
