@@ -6,7 +6,8 @@ import uuid
 from collections import deque
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from spld.lineage.models import Dataset, DatasetAlias, Job, JobEdge, Run, RunDataset
 
@@ -108,62 +109,81 @@ def get_run(run_id: uuid.UUID) -> Run | None:
     return Run.objects.select_related("job").filter(run_id=run_id).first()
 
 
-def _producer(link: RunDataset, before: Any) -> RunDataset | None:
-    """The output link of the run that produced the version `link` read."""
-    outputs = RunDataset.objects.select_related("run__job").filter(
-        dataset_id=link.dataset_id, direction="out")
-    if link.version:
-        found = outputs.filter(version=link.version).order_by("-event_time").first()
-        if found is not None:
-            return found
-    # No version facet: the latest write not after the reading run started.
-    return outputs.filter(event_time__lte=before).order_by("-event_time").first()
-
-
 def run_upstream(run: Run, *, depth: int = 10) -> dict[str, Any]:
-    """The exact runs, jobs and dataset versions `run` depended on, `depth` runs deep."""
+    """The exact runs, jobs and dataset versions `run` depended on, `depth` runs deep.
+
+    For each dataset a run read, the producing run is the one whose output carries the
+    version the reader saw (version facet) or, without one, the latest write not after the
+    reader started. One query per level, plus a few to name what was found.
+    """
     depth = max(0, min(depth, MAX_DEPTH))
-    runs: dict[int, Run] = {run.pk: run}
+    runs: dict[int, dict[str, Any]] = {run.pk: {"started": run.started_at or run.event_time}}
     rows: list[dict[str, Any]] = []
-    datasets: dict[int, Dataset] = {}
-    frontier = [(run, 0)]
-    while frontier:
-        current, level = frontier.pop()
-        if level >= depth:
-            continue
-        inputs = RunDataset.objects.select_related("dataset").filter(run=current,
-                                                                     direction="in")
-        for link in inputs:
-            datasets[link.dataset_id] = link.dataset
-            producer = _producer(link, current.started_at or current.event_time)
-            row = {"run": str(current.run_id), "job": current.job.node_id,
-                   "dataset": link.dataset.node_id, "level": level + 1,
-                   "version": link.version or (producer.version if producer else ""),
-                   "produced_by": None}
-            if producer is not None:
-                row["produced_by"] = {"run": str(producer.run.run_id),
-                                      "job": producer.run.job.node_id,
-                                      "state": producer.run.state,
-                                      "at": producer.event_time.isoformat()}
-                if producer.run_id not in runs:  # cycle-safe: each run expanded once
-                    runs[producer.run_id] = producer.run
-                    frontier.append((producer.run, level + 1))
-            rows.append(row)
-    outputs = RunDataset.objects.select_related("dataset").filter(run=run, direction="out")
-    for link in outputs:
-        datasets[link.dataset_id] = link.dataset
+    frontier = [run.pk]
+    level = 0
+    while frontier and level < depth:
+        level += 1
+        producers = RunDataset.objects.filter(
+            dataset_id=OuterRef("dataset_id"), direction="out",
+            event_time__lte=OuterRef("run__started_at_or_time"),
+        ).order_by("-event_time")
+        links = list(RunDataset.objects.filter(run_id__in=frontier, direction="in").annotate(
+            run__started_at_or_time=Coalesce("run__started_at", "run__event_time"),
+        ).annotate(
+            p_run=Subquery(producers.values("run_id")[:1]),
+            p_version=Subquery(producers.values("version")[:1]),
+        ).values_list("run_id", "dataset_id", "version", "p_run", "p_version"))
+        versioned = [(d, v) for _r, d, v, _p, _pv in links if v]
+        by_version: dict[tuple[int, str], tuple[int, str]] = {}
+        if versioned:  # a version facet names the exact producing run
+            query = Q()
+            for d, v in versioned:
+                query |= Q(dataset_id=d, version=v)
+            for d, v, r in RunDataset.objects.filter(query, direction="out").values_list(
+                    "dataset_id", "version", "run_id"):
+                by_version[(d, v)] = (r, v)
+        frontier = []
+        for reader, dataset_id, version, p_run, p_version in links:
+            if version and (dataset_id, version) in by_version:
+                p_run, p_version = by_version[(dataset_id, version)]
+            rows.append({"reader": reader, "dataset": dataset_id, "level": level,
+                         "version": version or p_version or "", "producer": p_run})
+            if p_run is not None and p_run not in runs:  # cycle-safe: expand each run once
+                runs[p_run] = {}
+                frontier.append(p_run)
+    info = {r["id"]: r for r in Run.objects.filter(pk__in=list(runs)).values(
+        "id", "run_id", "state", "event_time", "job__namespace", "job__name")}
+    outputs = list(RunDataset.objects.filter(run=run, direction="out").values_list(
+        "dataset_id", "version"))
+    ds_ids = {r["dataset"] for r in rows} | {d for d, _v in outputs}
+    datasets = {d.pk: d for d in Dataset.objects.filter(pk__in=ds_ids)}
     aliases = _aliases(list(datasets.values()))
+
+    def job_id(pk: int) -> str:
+        return f"job:{info[pk]['job__namespace']}:{info[pk]['job__name']}"
+
+    inputs = []
+    for row in rows:
+        producer = row["producer"]
+        inputs.append({
+            "run": str(info[row["reader"]]["run_id"]), "job": job_id(row["reader"]),
+            "dataset": datasets[row["dataset"]].node_id, "level": row["level"],
+            "version": row["version"],
+            "produced_by": None if producer is None else {
+                "run": str(info[producer]["run_id"]), "job": job_id(producer),
+                "state": info[producer]["state"],
+                "at": info[producer]["event_time"].isoformat()},
+        })
     return {
         "run": {"runId": str(run.run_id), "job": run.job.node_id, "state": run.state,
                 "startedAt": run.started_at.isoformat() if run.started_at else None,
                 "endedAt": run.ended_at.isoformat() if run.ended_at else None},
         "depth": depth,
-        "runs": [{"runId": str(r.run_id), "job": r.job.node_id, "state": r.state,
-                  "eventTime": r.event_time.isoformat()} for r in runs.values()],
+        "runs": [{"runId": str(r["run_id"]), "job": job_id(pk), "state": r["state"],
+                  "eventTime": r["event_time"].isoformat()} for pk, r in info.items()],
         "datasets": [_dataset_node(d, aliases) for d in datasets.values()],
-        "inputs": rows,
-        "outputs": [{"dataset": link.dataset.node_id, "version": link.version}
-                    for link in outputs],
+        "inputs": inputs,
+        "outputs": [{"dataset": datasets[d].node_id, "version": v} for d, v in outputs],
     }
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import hashlib
 import json
+import uuid
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from spld.core.permissions import require
@@ -26,10 +30,10 @@ from spld.lineage.validation import Checked, EventError, check
 TERMINAL = {"COMPLETE", "FAIL", "ABORT"}
 
 
-def _digest(event: Any) -> str:
-    # Sorted keys make the same event resent by a retrying producer hash identically.
-    return hashlib.sha256(json.dumps(event, sort_keys=True, separators=(",", ":"),
-                                     ensure_ascii=False).encode()).hexdigest()
+def _digest(event: Any) -> tuple[str, str]:
+    """(SHA-256, JSON text): sorted keys make a resent event hash identically."""
+    text = json.dumps(event, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest(), text
 
 
 def _version(item: dict[str, Any]) -> str:
@@ -69,13 +73,16 @@ def ingest(*, actor: Any, events: list[Any]) -> list[dict[str, Any]]:
     organization = actor.organization
     summary: list[dict[str, Any]] = [{"index": i} for i in range(len(events))]
     checked: list[tuple[int, Checked, dict[str, Any], str]] = []
+    texts: dict[str, str] = {}
     for i, raw in enumerate(events):
         try:
             c = check(raw)
         except EventError as exc:
             summary[i].update(status="invalid", errors=exc.errors)
             continue
-        checked.append((i, c, raw, _digest(raw)))
+        digest, text = _digest(raw)
+        checked.append((i, c, raw, digest))
+        texts[digest] = text
     with transaction.atomic():
         owners = dict(Namespace.objects.filter(
             name__in={c.namespace for _, c, _, _ in checked}).values_list(
@@ -97,6 +104,19 @@ def ingest(*, actor: Any, events: list[Any]) -> list[dict[str, Any]]:
             accepted.append((i, c, raw, digest))
         if claims:
             Namespace.objects.bulk_create(claims, ignore_conflicts=True)
+        # Batches touching the same namespaces take turns (PostgreSQL row locks; SQLite
+        # already serialises writers), so a run's START and COMPLETE never race.
+        locked = list(Namespace.objects.select_for_update().filter(
+            name__in={c.namespace for _, c, _, _ in accepted}).order_by("name").values_list(
+            "name", "organization_id"))
+        stolen = {name for name, owner in locked if owner != organization.pk}
+        if stolen:  # claimed by another organisation between our read and our insert
+            for i, c, _raw, _dig in accepted:
+                if c.namespace in stolen:
+                    summary[i].update(status="forbidden", errors=[{
+                        "field": "job.namespace", "message": _(
+                            "Cet espace de noms appartient à une autre organisation.")}])
+            accepted = [t for t in accepted if t[1].namespace not in stolen]
         existing = set(Event.objects.filter(
             digest__in=[d for *_, d in accepted]).values_list("digest", flat=True))
         fresh = []
@@ -109,14 +129,52 @@ def ingest(*, actor: Any, events: list[Any]) -> list[dict[str, Any]]:
             summary[i].update(status="created")
             fresh.append((i, c, raw, digest))
         if fresh:
-            _apply(organization, fresh)
+            _apply(organization, fresh, texts)
     for i, c, _raw, _dig in checked:
         if c.run_id:
             summary[i]["run_id"] = str(c.run_id)
     return summary
 
 
-def _apply(organization: Any, fresh: list[tuple[int, Checked, dict[str, Any], str]]) -> None:
+def _adapter() -> Any:
+    """A value adapter for raw parameters (the ORM's per-row cost is too high for ingestion)."""
+    postgres = connection.vendor == "postgresql"
+    utc = datetime.UTC
+
+    def adapt(value: Any) -> Any:
+        if isinstance(value, uuid.UUID):
+            return value if postgres else value.hex
+        if isinstance(value, datetime.datetime):
+            # SQLite keeps naive UTC text, as Django's own adapter does.
+            return value if postgres else str(value.astimezone(utc).replace(tzinfo=None))
+        if isinstance(value, dict | list):
+            return json.dumps(value, ensure_ascii=False)
+        return value
+
+    return adapt
+
+
+def _insert(model: type, columns: list[str], rows: list[tuple[Any, ...]],
+            conflict: str) -> None:
+    """Multi-row INSERT … ON CONFLICT DO NOTHING (SQLite ≥ 3.24 and PostgreSQL)."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)  # type: ignore[attr-defined]
+    cols = ", ".join(connection.ops.quote_name(c) for c in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    sql = (f"INSERT INTO {table} ({cols}) VALUES ({marks}) "  # noqa: S608  (names quoted)
+           f"ON CONFLICT ({conflict}) DO NOTHING")
+    adapt = _adapter()
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [tuple(adapt(v) for v in row) for row in rows])
+
+
+RUN_FIELDS = ["id", "run_id", "job_id", "state", "started_at", "ended_at", "event_time",
+              "parent_run_id", "facets"]
+
+
+def _apply(organization: Any, fresh: list[tuple[int, Checked, dict[str, Any], str]],
+           texts: dict[str, str]) -> None:
     """Write the graph rows of new events (a few statements per batch, not per event)."""
     fresh.sort(key=lambda t: t[1].event_time)
     job_keys = {c.job for _, c, _, _ in fresh if c.job}
@@ -129,10 +187,11 @@ def _apply(organization: Any, fresh: list[tuple[int, Checked, dict[str, Any], st
     changed_jobs: set[int] = set()
     changed_datasets: set[int] = set()
     run_ids = {c.run_id for _, c, _, _ in fresh if c.run_id}
-    runs = {r.run_id: r for r in Run.objects.filter(run_id__in=run_ids)}
-    new_runs: dict[Any, Run] = {}
-    edges = []
-    links = []
+    runs: dict[Any, dict[str, Any]] = {
+        r["run_id"]: r for r in Run.objects.filter(run_id__in=run_ids).values(*RUN_FIELDS)}
+    touched: set[Any] = set()
+    edges: set[tuple[int, int, str]] = set()
+    links: dict[tuple[Any, int, str], tuple[str, datetime.datetime]] = {}
     for _i, c, raw, _dig in fresh:
         if c.job:
             job = jobs[c.job]
@@ -149,59 +208,68 @@ def _apply(organization: Any, fresh: list[tuple[int, Checked, dict[str, Any], st
         if c.job:
             for direction, items in (("in", c.inputs), ("out", c.outputs)):
                 for item in items:
-                    edges.append(JobEdge(job=jobs[c.job],
-                                         dataset=datasets[(item["namespace"], item["name"])],
-                                         direction=direction))
+                    edges.add((jobs[c.job].pk, datasets[(item["namespace"], item["name"])].pk,
+                               direction))
         if c.kind != "run":
             continue
-        run = runs.get(c.run_id) or new_runs.get(c.run_id)
+        run = runs.get(c.run_id)
         if run is None:
-            run = Run(run_id=c.run_id, job=jobs[c.job], state=c.event_type,
-                      event_time=c.event_time, facets={})
-            new_runs[c.run_id] = run
-        if c.event_time >= run.event_time:
-            run.state, run.event_time = c.event_type, c.event_time
-        if c.event_type == "START" and (run.started_at is None or c.event_time < run.started_at):
-            run.started_at = c.event_time
+            run = runs[c.run_id] = {"id": None, "run_id": c.run_id, "job_id": jobs[c.job].pk,
+                                    "state": c.event_type, "started_at": None,
+                                    "ended_at": None, "event_time": c.event_time,
+                                    "parent_run_id": None, "facets": {}}
+        touched.add(c.run_id)
+        if c.event_time >= run["event_time"]:
+            run["state"], run["event_time"] = c.event_type, c.event_time
+        if c.event_type == "START" and (run["started_at"] is None
+                                        or c.event_time < run["started_at"]):
+            run["started_at"] = c.event_time
         if c.event_type in TERMINAL:
-            run.ended_at = c.event_time
+            run["ended_at"] = c.event_time
         run_facets = (raw.get("run") or {}).get("facets") or {}
-        _merge_facets(run.facets, run_facets)
+        _merge_facets(run["facets"], run_facets)
         parent = (run_facets.get("parent") or {}).get("run", {}) if isinstance(
             run_facets, dict) else {}
         if isinstance(parent, dict) and parent.get("runId"):
-            run.parent_run_id = parent["runId"]
-        run._links = getattr(run, "_links", [])  # type: ignore[attr-defined]
+            # A malformed parent facet stays in the facets, not as a link.
+            with contextlib.suppress(ValueError):
+                run["parent_run_id"] = uuid.UUID(str(parent["runId"]))
         for direction, items in (("in", c.inputs), ("out", c.outputs)):
             for item in items:
+                key = (c.run_id, datasets[(item["namespace"], item["name"])].pk, direction)
                 version = _version(item) or (str(c.run_id) if direction == "out" else "")
-                run._links.append((datasets[(item["namespace"], item["name"])], direction,  # type: ignore[attr-defined]
-                                   version, c.event_time))
-    if new_runs:
-        Run.objects.bulk_create(list(new_runs.values()), ignore_conflicts=True)
-        stored = {r.run_id: r for r in Run.objects.filter(run_id__in=list(new_runs))}
-        for run_id, run in new_runs.items():
-            run.pk = stored[run_id].pk
-    touched = [r for r in runs.values() if getattr(r, "_links", None) is not None]
-    if touched:
-        Run.objects.bulk_update(touched, ["state", "event_time", "started_at", "ended_at",
-                                          "parent_run_id", "facets"])
-    for run in [*runs.values(), *new_runs.values()]:
-        for ds, direction, version, at in getattr(run, "_links", []):
-            links.append(RunDataset(run_id=run.pk, dataset=ds, direction=direction,
-                                    version=version, event_time=at))
-    RunDataset.objects.bulk_create(links, ignore_conflicts=True)
-    JobEdge.objects.bulk_create(edges, ignore_conflicts=True)
+                if key not in links or (version and not links[key][0]):
+                    links[key] = (version, links.get(key, (None, c.event_time))[1])
+    fields = RUN_FIELDS[1:]
+    _insert(Run, fields, [tuple(r[f] for f in fields) for rid, r in runs.items()
+                          if r["id"] is None], "run_id")
+    old = [r for rid, r in runs.items() if r["id"] is not None and rid in touched]
+    if old:
+        table = connection.ops.quote_name(Run._meta.db_table)
+        sets = ", ".join(f"{connection.ops.quote_name(f)} = %s" for f in fields[2:])
+        adapt = _adapter()
+        with connection.cursor() as cursor:
+            cursor.executemany(f"UPDATE {table} SET {sets} WHERE id = %s",  # noqa: S608
+                               [tuple(adapt(r[f]) for f in fields[2:]) + (r["id"],)
+                                for r in old])
+    ids = dict(Run.objects.filter(run_id__in=list(runs)).values_list("run_id", "id"))
+    _insert(RunDataset, ["run_id", "dataset_id", "direction", "version", "event_time"],
+            [(ids[rid], ds, direction, version, at)
+             for (rid, ds, direction), (version, at) in links.items()],
+            "run_id, dataset_id, direction")
+    _insert(JobEdge, ["job_id", "dataset_id", "direction"], sorted(edges),
+            "job_id, dataset_id, direction")
     if changed_jobs:
         Job.objects.bulk_update([j for j in jobs.values() if j.pk in changed_jobs], ["facets"])
     if changed_datasets:
         Dataset.objects.bulk_update([d for d in datasets.values() if d.pk in changed_datasets],
                                     ["facets"])
-    Event.objects.bulk_create([
-        Event(digest=digest, organization=organization, kind=c.kind, event_type=c.event_type,
-              event_time=c.event_time, run_id=c.run_id, payload=raw)
-        for _, c, raw, digest in fresh
-    ], ignore_conflicts=True)
+    now = timezone.now()
+    _insert(Event, ["digest", "organization_id", "kind", "event_type", "event_time", "run_id",
+                    "payload", "received_at"],
+            [(digest, organization.pk, c.kind, c.event_type, c.event_time, c.run_id,
+              texts[digest], now)
+             for _, c, raw, digest in fresh], "digest")
 
 
 def ingest_one(*, actor: Any, event: Any) -> dict[str, Any]:
