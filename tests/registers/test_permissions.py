@@ -94,3 +94,10 @@ def test_index_and_hub(client, activity):
     assert "Derniers changements" in html and activity.name in html
     hub = client.get("/transparence/").content.decode()
     assert "/registres/" in hub
+
+
+def test_hub_counts_register_entries(client, activity):
+    from spld.core.selectors import transparency_hub
+
+    entry = next(e for e in transparency_hub() if e.url and e.url.startswith("/registres/"))
+    assert entry.count == 1

@@ -33,6 +33,7 @@ def _url(name: str) -> str | None:
 def transparency_hub() -> list[HubEntry]:
     """The registers a citizen can consult, in the order of the charter."""
     from spld.organizations.selectors import organization_count
+    from spld.registers.selectors import register_total
 
     return [
         HubEntry(_("Organisations partenaires"),
@@ -44,7 +45,7 @@ def transparency_hub() -> list[HubEntry]:
         HubEntry(_("Registres"),
                  _("Qui détient des données personnelles, avec qui elles sont partagées, pour "
                    "quels usages, et les algorithmes utilisés."),
-                 _url("registers:index")),
+                 _url("registers:index"), register_total()),
         HubEntry(_("Signataires de la charte"),
                  _("Qui s’est engagé, depuis quand, et comment chacun tient ses engagements."),
                  _url("charter:signatories")),

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from spld.registers.models import (
@@ -139,7 +139,7 @@ def organizations_with_entries() -> list[Any]:
     """Organisations that have at least one entry in a register (for filters)."""
     from spld.organizations.models import Organization
 
-    return list(Organization.objects.annotate(n=Count("id")).filter(
+    return list(Organization.objects.filter(
         Q(pk__in=ProcessingActivity.objects.values("organization"))
         | Q(pk__in=DataFlow.objects.values("organization"))
         | Q(pk__in=Usage.objects.values("organization"))
@@ -156,6 +156,11 @@ def register_counts() -> dict[str, int]:
         "algorithms": Algorithm.objects.count(),
         "assessments": published_assessments().count(),
     }
+
+
+def register_total() -> int:
+    """Public entries across all registers (the transparency hub's count)."""
+    return sum(register_counts().values())
 
 
 def latest_changes(limit: int = 10) -> list[Any]:
