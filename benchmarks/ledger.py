@@ -48,10 +48,17 @@ class Subject:
 
 
 def subject(i: int) -> Subject:
-    return Subject(f"ds-{i}", data={
-        "slug": f"ds-{i}", "title": f"Jeu de données n° {i}", "publisher": "eau-du-ponant",
-        "license": "etalab-2.0", "keywords": ["eau", "réseau"], "version": i % 7,
-    })
+    return Subject(
+        f"ds-{i}",
+        data={
+            "slug": f"ds-{i}",
+            "title": f"Jeu de données n° {i}",
+            "publisher": "eau-du-ponant",
+            "license": "etalab-2.0",
+            "keywords": ["eau", "réseau"],
+            "version": i % 7,
+        },
+    )
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -77,10 +84,15 @@ def free_port() -> int:
 def main() -> None:  # noqa: C901  (a linear script)
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--entries", type=int, default=1_000_000)
-    parser.add_argument("--single", type=int, default=0, help="single appends (default min(2000, entries))")
+    parser.add_argument(
+        "--single", type=int, default=0, help="single appends (default min(2000, entries))"
+    )
     parser.add_argument("--proofs", type=int, default=300, help="HTTP inclusion proofs to time")
-    parser.add_argument("--pg", default=os.environ.get("SPLD_BENCH_PG", "postgres://postgres@127.0.0.1:5432"),
-                        help="PostgreSQL server URL without database name")
+    parser.add_argument(
+        "--pg",
+        default=os.environ.get("SPLD_BENCH_PG", "postgres://postgres@127.0.0.1:5432"),
+        help="PostgreSQL server URL without database name",
+    )
     parser.add_argument("--db", default="spld_bench_ledger")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
@@ -89,24 +101,29 @@ def main() -> None:  # noqa: C901  (a linear script)
 
     data_dir = Path(tempfile.mkdtemp(prefix="spld-bench-ledger-"))
     db_url = setup_database(args.pg, args.db)
-    os.environ.update(SPLD_DATABASE_URL=db_url, SPLD_DATA_DIR=str(data_dir),
-                      SPLD_SECRET_KEY="bench-only", DJANGO_SETTINGS_MODULE="spld.settings",
-                      SPLD_LOG_LEVEL="ERROR")
+    os.environ.update(
+        SPLD_DATABASE_URL=db_url,
+        SPLD_DATA_DIR=str(data_dir),
+        SPLD_SECRET_KEY="bench-only",
+        DJANGO_SETTINGS_MODULE="spld.settings",
+        SPLD_LOG_LEVEL="ERROR",
+    )
     sys.path.insert(0, str(ROOT / "src"))
     import django
 
     django.setup()
+    # Only the ledger's migrations and their dependencies.
+    from django.core.management import call_command
     from django.db import connection, transaction
 
     from spld.ledger import log, merkle, services
     from spld.ledger.models import LogEntry
 
-    # Only the ledger's migrations and their dependencies.
-    from django.core.management import call_command
-
     call_command("migrate", "ledger", verbosity=0)
     with connection.cursor() as c:
-        c.execute("CREATE TABLE bench_record (id bigint PRIMARY KEY, title text, updated_at timestamptz)")
+        c.execute(
+            "CREATE TABLE bench_record (id bigint PRIMARY KEY, title text, updated_at timestamptz)"
+        )
     log.create_key()
 
     # 1. Batched durable appends.
@@ -125,13 +142,19 @@ def main() -> None:  # noqa: C901  (a linear script)
     for i in range(singles):
         with transaction.atomic():
             with connection.cursor() as c:
-                c.execute("INSERT INTO bench_record VALUES (%s, %s, now()) ON CONFLICT (id) DO "
-                          "UPDATE SET title = EXCLUDED.title, updated_at = now()", [i, f"r{i}"])
+                c.execute(
+                    "INSERT INTO bench_record VALUES (%s, %s, now()) ON CONFLICT (id) DO "
+                    "UPDATE SET title = EXCLUDED.title, updated_at = now()",
+                    [i, f"r{i}"],
+                )
             services.record(actor=None, subject=subject(n + i), action="updated")
     single_s = time.perf_counter() - t0
     single_per_s = singles / single_s
     size = log.current_size()
-    print(f"single appends with a record change: {singles} in {single_s:.1f} s = {single_per_s:,.0f}/s")
+    print(
+        f"single appends with a record change: {singles} in {single_s:.1f} s "
+        f"= {single_per_s:,.0f}/s"
+    )
     checkpoint = log.sign_checkpoint()
     assert checkpoint.size == size
 
@@ -139,8 +162,20 @@ def main() -> None:  # noqa: C901  (a linear script)
     port = free_port()
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "spld.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--log-level", "error"], env=env, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "spld.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--log-level",
+            "error",
+        ],
+        env=env,
+        cwd=ROOT,
     )
     try:
         conn = None
@@ -170,12 +205,18 @@ def main() -> None:  # noqa: C901  (a linear script)
         import base64
 
         leaf = bytes(LogEntry.objects.get(index=proof_body["index"]).leaf_hash)
-        assert merkle.verify_inclusion(leaf, proof_body["index"], size,
-                                       [base64.b64decode(h) for h in proof_body["proof"]],
-                                       bytes(checkpoint.root))
+        assert merkle.verify_inclusion(
+            leaf,
+            proof_body["index"],
+            size,
+            [base64.b64decode(h) for h in proof_body["proof"]],
+            bytes(checkpoint.root),
+        )
         inclusion_p50 = statistics.median(latencies)
-        print(f"inclusion proof over HTTP at size {size}: p50 {inclusion_p50:.2f} ms, "
-              f"p95 {percentile(latencies, 0.95):.2f} ms")
+        print(
+            f"inclusion proof over HTTP at size {size}: p50 {inclusion_p50:.2f} ms, "
+            f"p95 {percentile(latencies, 0.95):.2f} ms"
+        )
 
         # 4. Client-side consistency verification.
         first = max(1, size // 3)
@@ -197,16 +238,22 @@ def main() -> None:  # noqa: C901  (a linear script)
         server.wait()
 
     # 5. Baselines: plain hashlib root, pymerkle's SQLite backend on the same leaves.
-    leaves = [bytes(x) for x in LogEntry.objects.order_by("index").values_list("leaf", flat=True)[:n]]
+    leaves = [
+        bytes(x) for x in LogEntry.objects.order_by("index").values_list("leaf", flat=True)[:n]
+    ]
     t0 = time.perf_counter()
     hashes = [merkle.leaf_hash(x) for x in leaves]
     merkle.root_hash(hashes)
     print(f"hashlib baseline: root of {n} leaves at {n / (time.perf_counter() - t0):,.0f} leaves/s")
 
     result: dict[str, Any] = {
-        "entries": n, "append_per_s": round(append_per_s), "single_append_per_s": round(single_per_s),
-        "inclusion_http_p50_ms": round(inclusion_p50, 3), "consistency_verify_ms": round(consistency_ms, 4),
-        "append_vs_pymerkle": None, "proof_vs_pymerkle": None,
+        "entries": n,
+        "append_per_s": round(append_per_s),
+        "single_append_per_s": round(single_per_s),
+        "inclusion_http_p50_ms": round(inclusion_p50, 3),
+        "consistency_verify_ms": round(consistency_ms, 4),
+        "append_vs_pymerkle": None,
+        "proof_vs_pymerkle": None,
     }
     try:
         from pymerkle import SqliteTree
@@ -233,15 +280,24 @@ def main() -> None:  # noqa: C901  (a linear script)
             pm_lat.append((time.perf_counter() - t) * 1000)
         tree.close()
         pm_p50 = statistics.median(pm_lat)
-        print(f"pymerkle SqliteTree: bulk {pm_append:,.0f}/s, committed one by one {pm_single:,.0f}/s, "
-              f"inclusion proof p50 {pm_p50:.2f} ms (in process)")
+        print(
+            f"pymerkle SqliteTree: bulk {pm_append:,.0f}/s, "
+            f"committed one by one {pm_single:,.0f}/s, "
+            f"inclusion proof p50 {pm_p50:.2f} ms (in process)"
+        )
         result["append_vs_pymerkle"] = round(append_per_s / pm_append, 3)
         result["single_append_vs_pymerkle"] = round(single_per_s / pm_single, 3)
         result["proof_vs_pymerkle"] = round(pm_p50 / inclusion_p50, 3)
-        result["pymerkle"] = {"append_per_s": round(pm_append), "single_append_per_s": round(pm_single),
-                              "inclusion_p50_ms": round(pm_p50, 3)}
-        print(f"ratios (> 1: SPLD faster): append {result['append_vs_pymerkle']}, "
-              f"single append {result['single_append_vs_pymerkle']}, proof {result['proof_vs_pymerkle']}")
+        result["pymerkle"] = {
+            "append_per_s": round(pm_append),
+            "single_append_per_s": round(pm_single),
+            "inclusion_p50_ms": round(pm_p50, 3),
+        }
+        print(
+            f"ratios (> 1: SPLD faster): append {result['append_vs_pymerkle']}, "
+            f"single append {result['single_append_vs_pymerkle']}, "
+            f"proof {result['proof_vs_pymerkle']}"
+        )
 
     connection.close()
     if not args.keep:

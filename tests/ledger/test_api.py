@@ -33,7 +33,9 @@ def test_entries_range(client, append_things):
     assert client.get("/api/1/log/entries?limit=1001").status_code == 400
 
 
-def test_inclusion_and_consistency_proofs_verify_against_signed_checkpoint(client, log_key, append_things):
+def test_inclusion_and_consistency_proofs_verify_against_signed_checkpoint(
+    client, log_key, append_things
+):
     append_things(21)
     body = client.get("/api/1/log/proof/inclusion?index=7").json()
     assert body["size"] == 21
@@ -50,28 +52,31 @@ def test_inclusion_and_consistency_proofs_verify_against_signed_checkpoint(clien
     assert client.get("/api/1/log/proof/inclusion?index=1&size=5").json()["checkpoint"] is None
 
 
-@pytest.mark.parametrize("url,field", [
-    ("/api/1/log/proof/inclusion?index=10&size=10", "index"),
-    ("/api/1/log/proof/inclusion?index=99", "index"),
-    ("/api/1/log/proof/inclusion?index=1&size=11", "size"),
-    ("/api/1/log/proof/inclusion?index=-1&size=5", "index"),
-    ("/api/1/log/proof/inclusion?index=1&size=-5", "size"),
-    ("/api/1/log/proof/inclusion?index=abc", "index"),
-    ("/api/1/log/proof/inclusion?index=1.5", "index"),
-    ("/api/1/log/proof/inclusion?index=1&size=1e3", "size"),
-    ("/api/1/log/proof/inclusion", "index"),
-    ("/api/1/log/proof/inclusion?index=99999999999999999999999", "index"),
-    ("/api/1/log/proof/consistency?first=6&second=4", "first"),
-    ("/api/1/log/proof/consistency?first=0&second=4", "first"),
-    ("/api/1/log/proof/consistency?first=2&second=11", "second"),
-    ("/api/1/log/proof/consistency?first=-2&second=4", "first"),
-    ("/api/1/log/proof/consistency?first=x&second=4", "first"),
-    ("/api/1/log/proof/consistency?first=2&second=four", "second"),
-    ("/api/1/log/proof/consistency", "first"),
-    ("/api/1/log/entries/-1", "index"),
-    ("/api/1/log/entries/abc", "index"),
-    ("/api/1/log/entries?start=-3", "start"),
-])
+@pytest.mark.parametrize(
+    "url,field",
+    [
+        ("/api/1/log/proof/inclusion?index=10&size=10", "index"),
+        ("/api/1/log/proof/inclusion?index=99", "index"),
+        ("/api/1/log/proof/inclusion?index=1&size=11", "size"),
+        ("/api/1/log/proof/inclusion?index=-1&size=5", "index"),
+        ("/api/1/log/proof/inclusion?index=1&size=-5", "size"),
+        ("/api/1/log/proof/inclusion?index=abc", "index"),
+        ("/api/1/log/proof/inclusion?index=1.5", "index"),
+        ("/api/1/log/proof/inclusion?index=1&size=1e3", "size"),
+        ("/api/1/log/proof/inclusion", "index"),
+        ("/api/1/log/proof/inclusion?index=99999999999999999999999", "index"),
+        ("/api/1/log/proof/consistency?first=6&second=4", "first"),
+        ("/api/1/log/proof/consistency?first=0&second=4", "first"),
+        ("/api/1/log/proof/consistency?first=2&second=11", "second"),
+        ("/api/1/log/proof/consistency?first=-2&second=4", "first"),
+        ("/api/1/log/proof/consistency?first=x&second=4", "first"),
+        ("/api/1/log/proof/consistency?first=2&second=four", "second"),
+        ("/api/1/log/proof/consistency", "first"),
+        ("/api/1/log/entries/-1", "index"),
+        ("/api/1/log/entries/abc", "index"),
+        ("/api/1/log/entries?start=-3", "start"),
+    ],
+)
 def test_bad_proof_requests_are_400_with_a_message(client, log_key, append_things, url, field):
     append_things(10)
     response = client.get(url)

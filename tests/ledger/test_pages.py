@@ -1,4 +1,4 @@
-"""Public HTML pages: journal (sentences, filters, pagination), entry with proof, guarantees, witnesses."""
+"""Public HTML pages: journal (sentences, filters), entry and proof, guarantees, witnesses."""
 
 from __future__ import annotations
 
@@ -20,7 +20,9 @@ def _french(client):
         yield
 
 
-def test_journal_sentences_and_filters(client, log_key, org, other_org, org_admin, spld_admin, append_things):
+def test_journal_sentences_and_filters(
+    client, log_key, org, other_org, org_admin, spld_admin, append_things
+):
     org_services.update_organization(actor=org_admin, organization=org, description="Nouvelle")
     org_services.update_organization(actor=spld_admin, organization=other_org, description="B")
     append_things(3)
@@ -32,7 +34,12 @@ def test_journal_sentences_and_filters(client, log_key, org, other_org, org_admi
     typed = client.get(reverse("ledger:journal"), {"type": "thing"}).content.decode()
     assert "« t2 »" in typed and "Eau du Ponant a modifié" not in typed
     # Unknown filter values are ignored, not errors.
-    assert client.get(reverse("ledger:journal"), {"organisation": "nope", "type": "<x>", "page": "zz"}).status_code == 200
+    assert (
+        client.get(
+            reverse("ledger:journal"), {"organisation": "nope", "type": "<x>", "page": "zz"}
+        ).status_code
+        == 200
+    )
     assert client.get("/en/journal/").status_code == 200
 
 

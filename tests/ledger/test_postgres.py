@@ -43,38 +43,55 @@ APPENDER = textwrap.dedent("""
 @pytest.fixture
 def pg_env(tmp_path, settings, log_key):
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: set SPLD_TEST_DATABASE_URL=postgres://… to run "
-                    "(SQLite has a single writer, there is nothing to race)")
+        pytest.skip(
+            "needs PostgreSQL: set SPLD_TEST_DATABASE_URL=postgres://… to run "
+            "(SQLite has a single writer, there is nothing to race)"
+        )
     from tests.factories import make_user
 
     make_user("admin@spld.example", superuser=True)
     db = connection.settings_dict
     url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = dict(os.environ, SPLD_DATABASE_URL=url, DJANGO_SETTINGS_MODULE="spld.settings",
-               SPLD_SECRET_KEY="test", SPLD_DATA_DIR=str(tmp_path),
-               SPLD_LOG_KEY_PATH=str(settings.LOG_KEY_PATH),
-               SPLD_LOG_ORIGIN=settings.LOG_ORIGIN, PYTHONPATH=str(ROOT / "src"))
+    env = dict(
+        os.environ,
+        SPLD_DATABASE_URL=url,
+        DJANGO_SETTINGS_MODULE="spld.settings",
+        SPLD_SECRET_KEY="test",
+        SPLD_DATA_DIR=str(tmp_path),
+        SPLD_LOG_KEY_PATH=str(settings.LOG_KEY_PATH),
+        SPLD_LOG_ORIGIN=settings.LOG_ORIGIN,
+        PYTHONPATH=str(ROOT / "src"),
+    )
     return env
 
 
 def _spawn(env: dict, tag: str, count: int) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", APPENDER, tag, str(count)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    return subprocess.Popen(
+        [sys.executable, "-c", APPENDER, tag, str(count)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
 
 
 def _assert_every_change_has_its_entry(prefix: str) -> int:
     from spld.organizations.models import Organization
 
     slugs = set(Organization.objects.filter(slug__startswith=prefix).values_list("slug", flat=True))
-    logged = set(LogEntry.objects.filter(subject_type="organization", subject_id__startswith=prefix)
-                 .values_list("subject_id", flat=True))
+    logged = set(
+        LogEntry.objects.filter(
+            subject_type="organization", subject_id__startswith=prefix
+        ).values_list("subject_id", flat=True)
+    )
     assert slugs == logged  # no change without its entry, no entry without its change
     return len(slugs)
 
 
 def test_kill_9_in_the_middle_of_appends_leaves_a_consistent_log(pg_env, log_key):
-    from tests.ledger.conftest import Thing
     from spld.ledger import services
+    from tests.ledger.conftest import Thing
 
     services.record_many(actor=None, items=[(Thing(f"pre{i}"), "created") for i in range(50)])
     before = log.sign_checkpoint()

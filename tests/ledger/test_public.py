@@ -24,8 +24,12 @@ def test_checkpoint_is_a_c2sp_signed_note(client, log_key, append_things):
     lines = body.split("\n")
     assert lines[0] == "test.spld.example/log" and lines[1] == "7" and lines[3] == ""
     root = base64.b64decode(lines[2])
-    hashes = [merkle.leaf_hash(bytes(e)) for e in
-              __import__("spld.ledger.models", fromlist=["LogEntry"]).LogEntry.objects.order_by("index").values_list("leaf", flat=True)]
+    hashes = [
+        merkle.leaf_hash(bytes(e))
+        for e in __import__("spld.ledger.models", fromlist=["LogEntry"])
+        .LogEntry.objects.order_by("index")
+        .values_list("leaf", flat=True)
+    ]
     assert root == merkle.root_hash(hashes)
     assert lines[4].startswith("\u2014 test.spld.example/log ") and lines[5] == ""
     # Signature = base64(4-byte key ID || 64-byte Ed25519 signature over the note text).
@@ -48,9 +52,12 @@ def test_key_is_a_signed_note_verifier_key(client, log_key):
 def test_go_note_reference_vector():
     # Verifier key and signed note from golang.org/x/mod/sumdb/note's documentation.
     vkey = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"
-    signed = ("If you think cryptography is the answer to your problem,\n"
-              "then you don't know what your problem is.\n\n"
-              "\u2014 PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n")
+    signed = (
+        "If you think cryptography is the answer to your problem,\n"
+        "then you don't know what your problem is.\n\n"
+        "\u2014 PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSN"
+        "XgKvqfqdngotpRZb6KE6RyyBwJnAM=\n"
+    )
     text = note.verify_note(signed, note.parse_vkey(vkey))
     assert text.startswith("If you think")
 
@@ -84,7 +91,7 @@ def test_tiles_match_the_spec_layout(client, append_things):
     assert client.get("/log/tile/0/003.p/6").status_code == 404  # beyond the tree
     # Level 1: each hash is the MTH of a full level-0 tile; a partial tile of width 3.
     tile1 = client.get("/log/tile/1/000.p/3").content
-    assert tile1 == b"".join(merkle.root_hash(hashes[i * 256:(i + 1) * 256]) for i in range(3))
+    assert tile1 == b"".join(merkle.root_hash(hashes[i * 256 : (i + 1) * 256]) for i in range(3))
     assert client.get("/log/tile/1/000").status_code == 404
     # Entry bundles: uint16 length-prefixed leaves.
     bundle = client.get("/log/tile/entries/002")
@@ -92,9 +99,15 @@ def test_tiles_match_the_spec_layout(client, append_things):
     zipped = client.get("/log/tile/entries/003.p/5", HTTP_ACCEPT_ENCODING="gzip")
     assert zipped["Content-Encoding"] == "gzip"
     assert split_bundle(gzip.decompress(zipped.content)) == leaves[768:773]
-    for bad in ["/log/tile/64/000", "/log/tile/00/000", "/log/tile/0/x000/001",
-                "/log/tile/0/000.p/0", "/log/tile/0/000.p/256", "/log/tile/entries/1",
-                "/log/tile/abc/000"]:
+    for bad in [
+        "/log/tile/64/000",
+        "/log/tile/00/000",
+        "/log/tile/0/x000/001",
+        "/log/tile/0/000.p/0",
+        "/log/tile/0/000.p/256",
+        "/log/tile/entries/1",
+        "/log/tile/abc/000",
+    ]:
         assert client.get(bad).status_code == 404, bad
 
 

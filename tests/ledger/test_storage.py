@@ -16,7 +16,9 @@ SIZES = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 64, 100, 255, 256, 257, 300
 
 
 def _leaf_hashes() -> list[bytes]:
-    return [bytes(h) for h in LogEntry.objects.order_by("index").values_list("leaf_hash", flat=True)]
+    return [
+        bytes(h) for h in LogEntry.objects.order_by("index").values_list("leaf_hash", flat=True)
+    ]
 
 
 @pytest.mark.django_db
@@ -47,7 +49,7 @@ def test_stored_nodes_are_exactly_the_complete_subtrees(append_things):
     level, width = 1, 2
     while width <= 37:
         for i in range(37 // width):
-            expected[(level << 56) | i] = merkle.root_hash(hashes[i * width:(i + 1) * width])
+            expected[(level << 56) | i] = merkle.root_hash(hashes[i * width : (i + 1) * width])
         level, width = level + 1, width * 2
     stored = {k: bytes(h) for k, h in TreeNode.objects.values_list("key", "hash")}
     assert stored == expected
@@ -99,8 +101,10 @@ def test_canonical_fast_path_equals_rfc8785():
     from spld.core.canonical import canonical_json
 
     for value in [
-        {"b": 1, "a": [True, None, "é\u2028\x01\"\\"], "c": {"z": -5, "y": "𝄞"}},
-        {"f": 1.5}, {"x": 10.0}, {"k\U0001d11e": 1, "k\uffff": 2},
+        {"b": 1, "a": [True, None, 'é\u2028\x01"\\'], "c": {"z": -5, "y": "𝄞"}},
+        {"f": 1.5},
+        {"x": 10.0},
+        {"k\U0001d11e": 1, "k\uffff": 2},
     ]:
         assert log.jcs(value) == canonical_json(value)
     with pytest.raises(ValueError):  # beyond IEEE doubles: refused, as by RFC 8785
@@ -115,3 +119,14 @@ def test_state_frontier_matches_decomposition(append_things):
     table = log.subtree_hashes(ranges)
     assert bytes(state.frontier) == b"".join(table[r] for r in ranges)
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+@pytest.mark.parametrize("text", ["plain", "é\u2028\x01\"\\</script>", "𝄞 \x7f \t\n"])
+def test_leaf_bytes_are_rfc8785_for_any_string(text):
+    from datetime import UTC, datetime
+
+    from spld.core.canonical import canonical_json
+
+    leaf = log.NewLeaf(subject_type=text, subject_id=text, action=text, actor_org=text,
+                       at=datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=UTC), payload=b"{}")
+    assert leaf.leaf_bytes() == canonical_json(leaf.document())

@@ -29,9 +29,16 @@ def test_check_passes_on_a_sound_log(log_key, append_things):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("tamper,index", [
-    ("leaf", 57), ("payload", 123), ("leaf_hash", 200), ("node", 64), ("rewrite", None),
-])
+@pytest.mark.parametrize(
+    "tamper,index",
+    [
+        ("leaf", 57),
+        ("payload", 123),
+        ("leaf_hash", 200),
+        ("node", 64),
+        ("rewrite", None),
+    ],
+)
 def test_check_detects_tampering(log_key, append_things, tamper, index):
     append_things(260)
     log.sign_checkpoint()
@@ -60,8 +67,9 @@ def test_check_detects_tampering(log_key, append_things, tamper, index):
                 TreeNode.objects.filter(key=node_key(h, i)).update(hash=value)
         from spld.ledger.models import LogState
 
-        LogState.objects.update(root=root_from_levels(levels, 260),
-                                frontier=levels[8][0] + levels[2][64])
+        LogState.objects.update(
+            root=root_from_levels(levels, 260), frontier=levels[8][0] + levels[2][64]
+        )
     with pytest.raises(CommandError) as excinfo:
         _run("check")
     message = str(excinfo.value)
@@ -81,7 +89,9 @@ def test_check_detects_tampering(log_key, append_things, tamper, index):
 def test_verify_over_http_then_detects_tampering(live_server, log_key, append_things, tmp_path):
     append_things(600)
     state = tmp_path / "state.json"
-    out = _run("verify", "--url", live_server.url, "--key", log_key.verifier.vkey, "--state", str(state))
+    out = _run(
+        "verify", "--url", live_server.url, "--key", log_key.verifier.vkey, "--state", str(state)
+    )
     assert "OK: test.spld.example/log size 600" in out
     assert json.loads(state.read_text())["size"] == 600
     append_things(100, start=600)
@@ -99,7 +109,9 @@ def test_verify_over_http_then_detects_tampering(live_server, log_key, append_th
 
 
 @pytest.mark.django_db(transaction=True)
-def test_verify_refuses_a_wrong_key_and_a_rewritten_history(live_server, log_key, append_things, tmp_path, settings):
+def test_verify_refuses_a_wrong_key_and_a_rewritten_history(
+    live_server, log_key, append_things, tmp_path, settings
+):
     append_things(20)
     other = log.note.Signer.generate("test.spld.example/log")
     with pytest.raises(CommandError, match="checkpoint rejected"):

@@ -21,27 +21,42 @@ def _witness_key(tmp_path, name="comite.test/temoin-1"):
 
 
 @pytest.mark.django_db
-def test_only_spld_admins_register_witnesses_and_it_is_logged(spld_admin, editor, committee_member, tmp_path):
+def test_only_spld_admins_register_witnesses_and_it_is_logged(
+    spld_admin, editor, committee_member, tmp_path
+):
     signer, _ = _witness_key(tmp_path)
     vkey = signer.verifier.vkey
     with pytest.raises(PermissionDenied):
         services.register_witness(actor=editor, name=signer.name, vkey=vkey, label="X")
     with pytest.raises(ValidationError):  # a log (0x01) key is not a cosigner key
         log_like = note.Signer.generate(signer.name)
-        services.register_witness(actor=spld_admin, name=signer.name, vkey=log_like.verifier.vkey, label="X")
+        services.register_witness(
+            actor=spld_admin, name=signer.name, vkey=log_like.verifier.vkey, label="X"
+        )
     with pytest.raises(ValidationError):
-        services.register_witness(actor=spld_admin, name=signer.name, vkey=vkey[:-4] + "AAAA", label="X")
-    w = services.register_witness(actor=spld_admin, name=signer.name, vkey=vkey,
-                                  label="Membre du comité d’éthique", user=committee_member)
+        services.register_witness(
+            actor=spld_admin, name=signer.name, vkey=vkey[:-4] + "AAAA", label="X"
+        )
+    w = services.register_witness(
+        actor=spld_admin,
+        name=signer.name,
+        vkey=vkey,
+        label="Membre du comité d’éthique",
+        user=committee_member,
+    )
     entry = LogEntry.objects.order_by("-index").first()
     assert (entry.subject_type, entry.subject_id, entry.action) == ("witness", w.name, "registered")
     assert b"comite@spld.example" not in bytes(entry.payload)  # no personal data in the log
 
 
 @pytest.mark.django_db
-def test_cosignature_submission_checks_everything(client, log_key, spld_admin, append_things, tmp_path):
+def test_cosignature_submission_checks_everything(
+    client, log_key, spld_admin, append_things, tmp_path
+):
     signer, _ = _witness_key(tmp_path)
-    services.register_witness(actor=spld_admin, name=signer.name, vkey=signer.verifier.vkey, label="T")
+    services.register_witness(
+        actor=spld_admin, name=signer.name, vkey=signer.verifier.vkey, label="T"
+    )
     append_things(5)
     cp = log.sign_checkpoint()
     now = int(time.time())
@@ -67,7 +82,9 @@ def test_cosignature_submission_checks_everything(client, log_key, spld_admin, a
 
 
 @pytest.mark.django_db(transaction=True)
-def test_witness_command_end_to_end_and_refuses_a_fork(live_server, log_key, append_things, tmp_path):
+def test_witness_command_end_to_end_and_refuses_a_fork(
+    live_server, log_key, append_things, tmp_path
+):
     from tests.factories import make_user
 
     admin = make_user("admin2@spld.example", superuser=True)
@@ -75,8 +92,18 @@ def test_witness_command_end_to_end_and_refuses_a_fork(live_server, log_key, app
     services.register_witness(actor=admin, name=signer.name, vkey=signer.verifier.vkey, label="T")
     append_things(30)
     state = tmp_path / "witness-state.json"
-    args = ["log", "witness", "--url", live_server.url, "--key", str(key_path), "--state", str(state),
-            "--log-key", log_key.verifier.vkey]
+    args = [
+        "log",
+        "witness",
+        "--url",
+        live_server.url,
+        "--key",
+        str(key_path),
+        "--state",
+        str(state),
+        "--log-key",
+        log_key.verifier.vkey,
+    ]
     call_command(*args)
     assert Cosignature.objects.get().checkpoint.size == 31  # 30 + the witness registration
     append_things(10, start=100)

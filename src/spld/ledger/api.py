@@ -24,7 +24,11 @@ def _count(value: str | None, field: str, *, optional: bool = False) -> int | No
 
 
 def _bad(exc: selectors.BadRequest) -> ApiError:
-    fields = [{"loc": ["query", exc.field], "field": exc.field, "message": str(exc)}] if exc.field else None
+    fields = (
+        [{"loc": ["query", exc.field], "field": exc.field, "message": str(exc)}]
+        if exc.field
+        else None
+    )
     return ApiError(400, "bad_request", str(exc), fields)
 
 
@@ -39,8 +43,9 @@ def get_entry(request: HttpRequest, index: str) -> dict[str, Any]:
 
 
 @router.get("/entries", response=list[EntryOut], summary="Des entrées consécutives")
-def list_entries(request: HttpRequest, start: str | None = "0",
-                 limit: str | None = "100") -> list[dict[str, Any]]:
+def list_entries(
+    request: HttpRequest, start: str | None = "0", limit: str | None = "100"
+) -> list[dict[str, Any]]:
     """Entries from `start`, at most `limit` (≤ 1000), in index order."""
     first = _count(start, "start")
     count = _count(limit, "limit")
@@ -50,9 +55,10 @@ def list_entries(request: HttpRequest, start: str | None = "0",
 
 
 @router.get("/proof/inclusion", response=InclusionOut, summary="Preuve d’inclusion")
-def inclusion_proof(request: HttpRequest, index: str | None = None,
-                    size: str | None = None) -> dict[str, Any]:
-    """RFC 9162 inclusion proof of entry `index` in the tree of `size` entries (default: latest checkpoint)."""
+def inclusion_proof(
+    request: HttpRequest, index: str | None = None, size: str | None = None
+) -> dict[str, Any]:
+    """RFC 9162 inclusion proof of entry `index` in the tree of `size` (default: checkpoint)."""
     i = _count(index, "index")
     n = _count(size, "size", optional=True)
     try:
@@ -62,9 +68,10 @@ def inclusion_proof(request: HttpRequest, index: str | None = None,
 
 
 @router.get("/proof/consistency", response=ConsistencyOut, summary="Preuve de cohérence")
-def consistency_proof(request: HttpRequest, first: str | None = None,
-                      second: str | None = None) -> dict[str, Any]:
-    """RFC 9162 consistency proof from tree size `first` to `second` (default: latest checkpoint)."""
+def consistency_proof(
+    request: HttpRequest, first: str | None = None, second: str | None = None
+) -> dict[str, Any]:
+    """RFC 9162 consistency proof from size `first` to `second` (default: checkpoint)."""
     a = _count(first, "first")
     b = _count(second, "second", optional=True)
     try:
@@ -80,16 +87,30 @@ def checkpoint(request: HttpRequest) -> dict[str, Any]:
     if cp is None:
         raise ApiError(503, "no_checkpoint", "Le journal n’a pas encore de clé de signature.")
     cosigs = cp.cosignatures.select_related("witness").order_by("witness__name")
-    return {"origin": cp.text.split("\n", 1)[0], "size": cp.size, "root_hash": log.b64(cp.root),
-            "note": selectors.checkpoint_note(cp), "verifier_key": log.verifier_key(),
-            "cosignatures": [{"witness": c.witness.name, "label": c.witness.label,
-                              "timestamp": c.timestamp} for c in cosigs]}
+    return {
+        "origin": cp.text.split("\n", 1)[0],
+        "size": cp.size,
+        "root_hash": log.b64(cp.root),
+        "note": selectors.checkpoint_note(cp),
+        "verifier_key": log.verifier_key(),
+        "cosignatures": [
+            {"witness": c.witness.name, "label": c.witness.label, "timestamp": c.timestamp}
+            for c in cosigs
+        ],
+    }
 
 
 @router.get("/witnesses", response=list[WitnessOut], summary="Témoins")
 def witnesses(request: HttpRequest) -> list[dict[str, Any]]:
     """Registered witnesses and the latest tree size each cosigned."""
-    return [{"name": w["witness"].name, "label": w["witness"].label, "vkey": w["witness"].vkey,
-             "organization": w["witness"].organization.slug if w["witness"].organization else "",
-             "active": w["witness"].active, "last_cosigned_size": w["last_size"]}
-            for w in selectors.witnesses()]
+    return [
+        {
+            "name": w["witness"].name,
+            "label": w["witness"].label,
+            "vkey": w["witness"].vkey,
+            "organization": w["witness"].organization.slug if w["witness"].organization else "",
+            "active": w["witness"].active,
+            "last_cosigned_size": w["last_size"],
+        }
+        for w in selectors.witnesses()
+    ]

@@ -1,4 +1,4 @@
-"""Demo: the log key, two witnesses (a committee member and a partner authority) and cosignatures."""
+"""Demo: the log key, two witnesses (committee member, partner authority), cosignatures."""
 
 from __future__ import annotations
 
@@ -16,8 +16,12 @@ from spld.ledger.verify import State
 
 WITNESSES = [
     # (key name, public label, organisation slug or "", user e-mail or "")
-    ("comite.brest.spld.example/temoin-1", "Comité d’éthique de la charte (membre témoin)", "",
-     "comite@spld.example"),
+    (
+        "comite.brest.spld.example/temoin-1",
+        "Comité d’éthique de la charte (membre témoin)",
+        "",
+        "comite@spld.example",
+    ),
     ("finistere.example/temoin-spld", "Département du Finistère", "departement-finistere", ""),
 ]
 
@@ -49,17 +53,25 @@ def _cosign_latest(progress: Callable[[str], None]) -> None:
         state = State.load(state_path)
         if state.root and state.size <= cp.size:
             # The same check `spld log witness` makes over HTTP, done in process here.
-            ok = merkle.verify_consistency(
-                state.size, cp.size, log.consistency_proof(state.size, cp.size),
-                base64.b64decode(state.root), bytes(cp.root),
-            ) if state.size else True
+            ok = (
+                merkle.verify_consistency(
+                    state.size,
+                    cp.size,
+                    log.consistency_proof(state.size, cp.size),
+                    base64.b64decode(state.root),
+                    bytes(cp.root),
+                )
+                if state.size
+                else True
+            )
             if not ok:
                 progress(f"témoin {name} : journal incohérent, pas de cosignature")
                 continue
         sig = note.cosign(cp.text, signer, int(time.time()))
         services.submit_cosignature(cosigned_note=cp.text + "\n" + sig.line())
-        State(vkey=log.verifier_key(), origin=settings.LOG_ORIGIN, size=cp.size,
-              root=log.b64(cp.root)).save(state_path)
+        State(
+            vkey=log.verifier_key(), origin=settings.LOG_ORIGIN, size=cp.size, root=log.b64(cp.root)
+        ).save(state_path)
     progress(f"journal de transparence : point de contrôle {cp.size} contresigné")
 
 
@@ -83,7 +95,10 @@ def load(admin: Any, progress: Callable[[str], None]) -> None:
         if Witness.objects.filter(name=name).exists():
             continue
         services.register_witness(
-            actor=admin, name=name, vkey=_witness_signer(name).verifier.vkey, label=label,
+            actor=admin,
+            name=name,
+            vkey=_witness_signer(name).verifier.vkey,
+            label=label,
             organization=Organization.objects.filter(slug=org_slug).first() if org_slug else None,
             user=User.objects.filter(email=email).first() if email else None,
         )

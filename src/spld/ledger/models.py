@@ -1,4 +1,4 @@
-"""The transparency log's storage: leaves, complete subtree hashes, tree state, checkpoints, witnesses."""
+"""The transparency log's storage: leaves, subtree hashes, tree state, checkpoints, witnesses."""
 
 from __future__ import annotations
 
@@ -36,7 +36,9 @@ class LogEntry(models.Model):
         ordering = ["index"]
         indexes = [
             # entry_link.html: latest entry of a subject, one index lookup.
-            models.Index(fields=["subject_type", "subject_id", "-index"], name="ledger_subject_idx"),
+            models.Index(
+                fields=["subject_type", "subject_id", "-index"], name="ledger_subject_idx"
+            ),
             models.Index(fields=["actor_org", "-index"], name="ledger_org_idx"),
             models.Index(fields=["subject_type", "-index"], name="ledger_type_idx"),
         ]
@@ -67,6 +69,9 @@ class LogState(models.Model):
     frontier = models.BinaryField(default=b"")
     updated_at = models.DateTimeField(auto_now=True)
 
+    def __str__(self) -> str:
+        return f"log state: {self.size} entries"
+
 
 class Checkpoint(models.Model):
     """A signed tree head (C2SP tlog-checkpoint)."""
@@ -95,19 +100,38 @@ class Witness(PublicRecord):
 
     public_type = "witness"
 
-    name = models.CharField(_("nom de clé"), max_length=200, unique=True,
-                            help_text=_("Nom de la clé, par exemple comite.spld.example/temoin-1."))
-    vkey = models.CharField(_("clé de vérification"), max_length=300, unique=True,
-                            help_text=_("<nom>+<identifiant>+<clé publique>, type 0x04."))
-    label = models.CharField(_("nom public"), max_length=200,
-                             help_text=_("Nom affiché sur le site (personne ou organisation)."))
+    name = models.CharField(
+        _("nom de clé"),
+        max_length=200,
+        unique=True,
+        help_text=_("Nom de la clé, par exemple comite.spld.example/temoin-1."),
+    )
+    vkey = models.CharField(
+        _("clé de vérification"),
+        max_length=300,
+        unique=True,
+        help_text=_("<nom>+<identifiant>+<clé publique>, type 0x04."),
+    )
+    label = models.CharField(
+        _("nom public"),
+        max_length=200,
+        help_text=_("Nom affiché sur le site (personne ou organisation)."),
+    )
     organization = models.ForeignKey(
-        "organizations.Organization", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="witnesses", verbose_name=_("organisation"),
+        "organizations.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="witnesses",
+        verbose_name=_("organisation"),
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="witness_keys", verbose_name=_("personne"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="witness_keys",
+        verbose_name=_("personne"),
     )
     active = models.BooleanField(_("active"), default=True)
 
@@ -135,7 +159,9 @@ class Witness(PublicRecord):
 class Cosignature(models.Model):
     """A witness's cosignature on one checkpoint."""
 
-    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.CASCADE, related_name="cosignatures")
+    checkpoint = models.ForeignKey(
+        Checkpoint, on_delete=models.CASCADE, related_name="cosignatures"
+    )
     witness = models.ForeignKey(Witness, on_delete=models.PROTECT, related_name="cosignatures")
     timestamp = models.BigIntegerField(help_text="POSIX time claimed by the witness")
     line = models.TextField(help_text="The signature line as served in the checkpoint")

@@ -5,7 +5,8 @@ Formats followed exactly:
   ``— <key name> base64(4-byte key ID || signature)``; key ID =
   SHA-256(name || 0x0A || type byte || public key)[:4]; type 0x01 = Ed25519.
   Verifier keys ``<name>+<hex key ID>+<base64(type byte || public key)>``; private keys
-  (as Go's golang.org/x/mod/sumdb/note writes them) ``PRIVATE+KEY+<name>+<hex ID>+<base64(type || seed)>``.
+  (as Go's golang.org/x/mod/sumdb/note writes them)
+  ``PRIVATE+KEY+<name>+<hex ID>+<base64(type || seed)>``.
 - c2sp.org/tlog-checkpoint: note text = origin, tree size, base64 root hash, one per line.
 - c2sp.org/tlog-cosignature (Ed25519, type 0x04): the signature is base64(key ID ||
   u64 big-endian timestamp || Ed25519 signature) over
@@ -88,7 +89,8 @@ class Signer:
         from cryptography.hazmat.primitives import serialization
 
         seed = Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+            serialization.Encoding.Raw,
+            serialization.PrivateFormat.Raw,
             serialization.NoEncryption(),
         )
         return cls(name, alg, seed)

@@ -135,4 +135,6 @@ def cosignature(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         return _text(" ".join(exc.messages) + "\n", status=400)
     names = ", ".join(c.witness.name for c in stored)
-    return _text(f"cosignature stored for {names} at size {stored[0].checkpoint.size}\n", status=201)
+    return _text(
+        f"cosignature stored for {names} at size {stored[0].checkpoint.size}\n", status=201
+    )

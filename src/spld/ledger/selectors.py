@@ -27,8 +27,9 @@ def parse_count(value: Any, field: str) -> int:
     """Parse a non-negative integer query value or raise BadRequest naming the field."""
     text = str(value).strip() if value is not None else ""
     if not text.isdigit() or not text.isascii() or len(text) > 18:
-        raise BadRequest(_("« %(field)s » doit être un entier positif ou nul.") % {"field": field},
-                         field)
+        raise BadRequest(
+            _("« %(field)s » doit être un entier positif ou nul.") % {"field": field}, field
+        )
     return int(text)
 
 
@@ -38,8 +39,11 @@ def _size_or_checkpoint(size: int | None, field: str = "size") -> tuple[int, Che
         checkpoint = log.latest_checkpoint()
         return (checkpoint.size if checkpoint else current), checkpoint
     if size > current:
-        raise BadRequest(_("La taille %(size)s dépasse celle de l’arbre (%(current)s entrées).")
-                         % {"size": size, "current": current}, field)
+        raise BadRequest(
+            _("La taille %(size)s dépasse celle de l’arbre (%(current)s entrées).")
+            % {"size": size, "current": current},
+            field,
+        )
     return size, Checkpoint.objects.filter(size=size).first()
 
 
@@ -47,30 +51,44 @@ def inclusion(index: int, size: int | None) -> dict[str, Any]:
     """Inclusion proof of entry `index` in the tree of `size` (default: latest checkpoint)."""
     size, checkpoint = _size_or_checkpoint(size)
     if index >= size:
-        raise BadRequest(_("L’entrée %(index)s n’existe pas dans un arbre de %(size)s entrées.")
-                         % {"index": index, "size": size}, "index")
+        raise BadRequest(
+            _("L’entrée %(index)s n’existe pas dans un arbre de %(size)s entrées.")
+            % {"index": index, "size": size},
+            "index",
+        )
     proof, (root,) = log.proof_and_roots(merkle.inclusion_proof_nodes(index, size), [size])
-    return {"index": index, "size": size, "proof": [log.b64(h) for h in proof],
-            "root_hash": log.b64(root),
-            "checkpoint": checkpoint_note(checkpoint) if checkpoint else None}
+    return {
+        "index": index,
+        "size": size,
+        "proof": [log.b64(h) for h in proof],
+        "root_hash": log.b64(root),
+        "checkpoint": checkpoint_note(checkpoint) if checkpoint else None,
+    }
 
 
 def consistency(first: int, second: int | None) -> dict[str, Any]:
     """Consistency proof from tree size `first` to `second` (default: latest checkpoint)."""
     second, checkpoint = _size_or_checkpoint(second, "second")
     if first > second:
-        raise BadRequest(_("« first » (%(first)s) doit être inférieur ou égal à « second » (%(second)s).")
-                         % {"first": first, "second": second}, "first")
+        raise BadRequest(
+            _("« first » (%(first)s) doit être inférieur ou égal à « second » (%(second)s).")
+            % {"first": first, "second": second},
+            "first",
+        )
     if first == 0:
-        raise BadRequest(_("« first » doit valoir au moins 1 : tout arbre prolonge l’arbre vide."),
-                         "first")
+        raise BadRequest(
+            _("« first » doit valoir au moins 1 : tout arbre prolonge l’arbre vide."), "first"
+        )
     nodes = merkle.consistency_proof_nodes(first, second) if first < second else []
     proof, (root1, root2) = log.proof_and_roots(nodes, [first, second])
-    return {"first": first, "second": second,
-            "proof": [log.b64(h) for h in proof],
-            "first_root_hash": log.b64(root1),
-            "second_root_hash": log.b64(root2),
-            "checkpoint": checkpoint_note(checkpoint) if checkpoint else None}
+    return {
+        "first": first,
+        "second": second,
+        "proof": [log.b64(h) for h in proof],
+        "first_root_hash": log.b64(root1),
+        "second_root_hash": log.b64(root2),
+        "checkpoint": checkpoint_note(checkpoint) if checkpoint else None,
+    }
 
 
 def entry(index: int) -> LogEntry | None:
@@ -80,13 +98,19 @@ def entry(index: int) -> LogEntry | None:
 
 def entry_json(e: LogEntry) -> dict[str, Any]:
     """The API shape of an entry: exact leaf bytes, leaf hash and payload."""
-    return {"index": e.index, "leaf": log.b64(e.leaf), "leaf_hash": log.b64(e.leaf_hash),
-            "payload": json.loads(bytes(e.payload))}
+    return {
+        "index": e.index,
+        "leaf": log.b64(e.leaf),
+        "leaf_hash": log.b64(e.leaf_hash),
+        "payload": json.loads(bytes(e.payload)),
+    }
 
 
 def entries_range(start: int, limit: int) -> list[LogEntry]:
     """Entries start .. start+limit-1 in index order."""
-    return list(LogEntry.objects.filter(index__gte=start, index__lt=start + limit).order_by("index"))
+    return list(
+        LogEntry.objects.filter(index__gte=start, index__lt=start + limit).order_by("index")
+    )
 
 
 def checkpoint_note(checkpoint: Checkpoint) -> str:
@@ -102,7 +126,9 @@ def latest_subject_entry(subject: Any) -> int | None:
         return None
     return (
         LogEntry.objects.filter(subject_type=public_type, subject_id=str(subject.public_id()))
-        .order_by("-index").values_list("index", flat=True).first()
+        .order_by("-index")
+        .values_list("index", flat=True)
+        .first()
     )
 
 
@@ -130,7 +156,6 @@ TYPE_LABELS = {
     "receipt": gettext_lazy("l’accusé de réception"),
     "witness": gettext_lazy("le témoin"),
     "rights-receipt": gettext_lazy("l’accusé de réception"),
-    "charter_version": gettext_lazy("la version de la charte"),
     "charter_membership": gettext_lazy("l’adhésion à la charte"),
     "charter_membership_event": gettext_lazy("une étape de l’adhésion à la charte"),
     "charter_capacity_decision": gettext_lazy("la décision sur la démonstration de capacité"),
@@ -217,14 +242,18 @@ def journal_lines(entries: list[LogEntry]) -> list[JournalLine]:
             payload = json.loads(bytes(e.payload))
         except ValueError:
             payload = {}
-        out.append(JournalLine(
-            index=e.index,
-            who=names.get(e.actor_org, e.actor_org) or _("L’équipe du SPLD"),
-            verb=str(ACTION_VERBS.get(e.action, e.action)),
-            what=str(TYPE_LABELS.get(e.subject_type, e.subject_type)),
-            title=_title(payload if isinstance(payload, dict) else {}, e.subject_id),
-            at=e.at, subject_type=e.subject_type, action=e.action,
-        ))
+        out.append(
+            JournalLine(
+                index=e.index,
+                who=names.get(e.actor_org, e.actor_org) or _("L’équipe du SPLD"),
+                verb=str(ACTION_VERBS.get(e.action, e.action)),
+                what=str(TYPE_LABELS.get(e.subject_type, e.subject_type)),
+                title=_title(payload if isinstance(payload, dict) else {}, e.subject_id),
+                at=e.at,
+                subject_type=e.subject_type,
+                action=e.action,
+            )
+        )
     return out
 
 
@@ -241,8 +270,17 @@ def witnesses() -> list[dict[str, Any]]:
     """Witnesses with their latest cosigned tree size and time."""
     out = []
     for w in Witness.objects.select_related("organization").order_by("label"):
-        last = (Cosignature.objects.filter(witness=w).select_related("checkpoint")
-                .order_by("-checkpoint__size").first())
-        out.append({"witness": w, "last_size": last.checkpoint.size if last else None,
-                    "last_time": datetime.fromtimestamp(last.timestamp, tz=UTC) if last else None})
+        last = (
+            Cosignature.objects.filter(witness=w)
+            .select_related("checkpoint")
+            .order_by("-checkpoint__size")
+            .first()
+        )
+        out.append(
+            {
+                "witness": w,
+                "last_size": last.checkpoint.size if last else None,
+                "last_time": datetime.fromtimestamp(last.timestamp, tz=UTC) if last else None,
+            }
+        )
     return out

@@ -40,20 +40,28 @@ def _actor_org(actor: Any, subject: Any) -> str:
         return str(token_org.slug)
     owner = _owning_organization(subject)
     roles_for = getattr(actor, "roles_for", None)
-    if owner is not None and roles_for is not None and getattr(actor, "is_authenticated", False):
-        if roles_for(owner):
-            return str(owner.slug)
+    if (
+        owner is not None
+        and roles_for is not None
+        and getattr(actor, "is_authenticated", False)
+        and roles_for(owner)
+    ):
+        return str(owner.slug)
     return ""
 
 
-def _new_leaf(actor: Any, subject: PublicRecord, action: str, at: Any) -> log.NewLeaf:
+def _new_leaf(actor: Any, subject: PublicRecord, action: str, at: Any,
+              at_text: str = "") -> log.NewLeaf:
     subject_type, subject_id = subject.public_type, subject.public_id()
     if not subject_type or not action:
         raise ValueError("a log entry needs the subject's public_type and an action")
     return log.NewLeaf(
-        subject_type=subject_type[:50], subject_id=str(subject_id)[:200], action=action[:50],
-        actor_org=_actor_org(actor, subject)[:80], at=at,
-        payload=log.jcs(subject.public_payload()),
+        subject_type=subject_type[:50],
+        subject_id=str(subject_id)[:200],
+        action=action[:50],
+        actor_org=_actor_org(actor, subject)[:80],
+        at=at,
+        payload=log.jcs(subject.public_payload()), at_text=at_text,
     )
 
 
@@ -61,15 +69,22 @@ def record(*, actor: Any, subject: PublicRecord, action: str) -> LogEntry:
     """Append one leaf for `action` on `subject`, inside the caller's transaction."""
     leaf = _new_leaf(actor, subject, action, timezone.now())
     index = log.append([leaf])
-    return LogEntry(index=index, subject_type=leaf.subject_type, subject_id=leaf.subject_id,
-                    action=leaf.action, actor_org=leaf.actor_org, at=leaf.at,
-                    payload=leaf.payload)
+    return LogEntry(
+        index=index,
+        subject_type=leaf.subject_type,
+        subject_id=leaf.subject_id,
+        action=leaf.action,
+        actor_org=leaf.actor_org,
+        at=leaf.at,
+        payload=leaf.payload,
+    )
 
 
 def record_many(*, actor: Any, items: Iterable[tuple[PublicRecord, str]]) -> range:
     """Append one leaf per (subject, action) in one locked batch; returns their indexes."""
     at = timezone.now()
-    leaves = [_new_leaf(actor, subject, action, at) for subject, action in items]
+    at_text = log.format_time(at)
+    leaves = [_new_leaf(actor, subject, action, at, at_text) for subject, action in items]
     if not leaves:
         return range(0)
     first = log.append(leaves)
@@ -82,20 +97,26 @@ def sign_checkpoint(*, actor: Any) -> Checkpoint:
     return log.sign_checkpoint()
 
 
-def register_witness(*, actor: Any, name: str, vkey: str, label: str,
-                     organization: Any = None, user: Any = None) -> Witness:
+def register_witness(
+    *, actor: Any, name: str, vkey: str, label: str, organization: Any = None, user: Any = None
+) -> Witness:
     """Register a witness's cosigning key (published in the log)."""
     require(actor, "ledger.manage_witnesses")
     try:
         verifier = note.parse_vkey(vkey)
     except note.NoteError as exc:
-        raise ValidationError({"vkey": _("Clé de vérification invalide : %(e)s") % {"e": exc}}) from exc
+        raise ValidationError(
+            {"vkey": _("Clé de vérification invalide : %(e)s") % {"e": exc}}
+        ) from exc
     if verifier.alg != note.ALG_COSIGNATURE_V1:
-        raise ValidationError({"vkey": _("Un témoin doit avoir une clé de cosignature (type 0x04).")})
+        raise ValidationError(
+            {"vkey": _("Un témoin doit avoir une clé de cosignature (type 0x04).")}
+        )
     if verifier.name != name:
         raise ValidationError({"name": _("Le nom ne correspond pas à celui de la clé.")})
-    witness = Witness(name=name, vkey=verifier.vkey, label=label, organization=organization,
-                      user=user)
+    witness = Witness(
+        name=name, vkey=verifier.vkey, label=label, organization=organization, user=user
+    )
     with transaction.atomic():
         witness.full_clean()
         witness.save()
@@ -124,7 +145,9 @@ def submit_cosignature(*, cosigned_note: str) -> list[Cosignature]:
     checkpoint = Checkpoint.objects.filter(text=text).first()
     if checkpoint is None:
         raise ValidationError(_("Ce journal n’a jamais signé ce checkpoint."))
-    witnesses = {w.name: w for w in Witness.objects.filter(active=True, name__in={s.name for s in sigs})}
+    witnesses = {
+        w.name: w for w in Witness.objects.filter(active=True, name__in={s.name for s in sigs})
+    }
     stored = []
     now = int(time.time())
     for sig in sigs:
@@ -133,12 +156,17 @@ def submit_cosignature(*, cosigned_note: str) -> list[Cosignature]:
             continue  # unknown keys are ignored (signed-note)
         timestamp = note.verify_cosignature(text, sig, note.parse_vkey(witness.vkey))
         if timestamp is None:
-            raise ValidationError(_("La cosignature de %(name)s est invalide.") % {"name": sig.name})
+            raise ValidationError(
+                _("La cosignature de %(name)s est invalide.") % {"name": sig.name}
+            )
         if timestamp > now + MAX_FUTURE_SECONDS:
-            raise ValidationError(_("La cosignature de %(name)s est datée du futur.") % {"name": sig.name})
+            raise ValidationError(
+                _("La cosignature de %(name)s est datée du futur.") % {"name": sig.name}
+            )
         with transaction.atomic():
             cosig, _created = Cosignature.objects.select_for_update().get_or_create(
-                checkpoint=checkpoint, witness=witness,
+                checkpoint=checkpoint,
+                witness=witness,
                 defaults={"timestamp": timestamp, "line": sig.line()},
             )
             if timestamp > cosig.timestamp:

@@ -54,7 +54,9 @@ class State:
         if path is None or not path.exists():
             return cls()
         data = json.loads(path.read_text())
-        return cls(**{k: data.get(k, getattr(cls(), k)) for k in ("vkey", "origin", "size", "root")})
+        return cls(
+            **{k: data.get(k, getattr(cls(), k)) for k in ("vkey", "origin", "size", "root")}
+        )
 
     def save(self, path: Path | None) -> None:
         if path is None:
@@ -94,7 +96,9 @@ class Client:
 
     def post(self, path: str, body: str) -> tuple[int, str]:
         request = urllib.request.Request(  # noqa: S310
-            self.base + path, data=body.encode(), method="POST",
+            self.base + path,
+            data=body.encode(),
+            method="POST",
             headers={"Content-Type": "text/plain; charset=utf-8"},
         )
         try:
@@ -144,7 +148,9 @@ def check_leaf(index: int, leaf: bytes, leaf_hash: bytes | None, payload: bytes 
         except ValueError as exc:
             raise VerificationError(f"entry {index}: the leaf is not JSON", index) from exc
         if hashlib.sha256(payload).hexdigest() != doc.get("payload_sha256"):
-            raise VerificationError(f"entry {index}: the payload does not match payload_sha256", index)
+            raise VerificationError(
+                f"entry {index}: the payload does not match payload_sha256", index
+            )
 
 
 def levels_from_leaves(hashes: list[bytes]) -> list[list[bytes]]:
@@ -191,7 +197,9 @@ class Report:
     cosigners: list[str]
 
 
-def fetch_checkpoint(client: Client, verifier: note.Verifier) -> tuple[str, note.Checkpoint, list[note.Signature]]:
+def fetch_checkpoint(
+    client: Client, verifier: note.Verifier
+) -> tuple[str, note.Checkpoint, list[note.Signature]]:
     """Fetch /log/checkpoint and check the log's signature on it."""
     raw = client.get("/log/checkpoint").decode()
     try:
@@ -224,12 +232,19 @@ def check_consistency(client: Client, state: State, cp: note.Checkpoint) -> None
     if not merkle.verify_consistency(state.size, cp.size, proof, old_root, cp.root):
         raise VerificationError(
             f"checkpoint {cp.size} is not consistent with the last verified checkpoint "
-            f"{state.size}: entries were altered or removed", state.size,
+            f"{state.size}: entries were altered or removed",
+            state.size,
         )
 
 
-def verify_remote(url: str, *, vkey: str = "", state_path: Path | None = None,
-                  payloads: bool = True, log: Any = print) -> Report:
+def verify_remote(
+    url: str,
+    *,
+    vkey: str = "",
+    state_path: Path | None = None,
+    payloads: bool = True,
+    log: Any = print,
+) -> Report:
     """Verify the log at url; raise VerificationError naming the first bad index."""
     client = Client(url)
     state = State.load(state_path)
@@ -274,14 +289,23 @@ def verify_remote(url: str, *, vkey: str = "", state_path: Path | None = None,
             for j in range(width):
                 if tile[32 * j : 32 * j + 32] != levels[h][n * TILE_WIDTH + j]:
                     first = (n * TILE_WIDTH + j) << h
-                    raise VerificationError(f"tile {level}/{n}: wrong hash for entries from {first}", first)
+                    raise VerificationError(
+                        f"tile {level}/{n}: wrong hash for entries from {first}", first
+                    )
         level += 1
     if root_from_levels(levels, cp.size) != cp.root:
         raise VerificationError(f"the entries do not hash to the signed root of size {cp.size}")
     if state.root and state.size and root_from_levels(levels, state.size) != _b64(state.root):
-        raise VerificationError(f"the first {state.size} entries changed since the last verification")
+        raise VerificationError(
+            f"the first {state.size} entries changed since the last verification"
+        )
     previous = state.size
-    state.vkey, state.origin, state.size, state.root = verifier.vkey, cp.origin, cp.size, base64.b64encode(cp.root).decode()
+    state.vkey, state.origin, state.size, state.root = (
+        verifier.vkey,
+        cp.origin,
+        cp.size,
+        base64.b64encode(cp.root).decode(),
+    )
     state.save(state_path)
     cosigners = [s.name for s in sigs if s.name != verifier.name]
     return Report(cp.origin, cp.size, state.root, previous, cosigners)
@@ -290,8 +314,9 @@ def verify_remote(url: str, *, vkey: str = "", state_path: Path | None = None,
 # --- Witness -------------------------------------------------------------------------------
 
 
-def witness_once(url: str, *, signer: note.Signer, state_path: Path, log_vkey: str = "",
-                 log: Any = print) -> int:
+def witness_once(
+    url: str, *, signer: note.Signer, state_path: Path, log_vkey: str = "", log: Any = print
+) -> int:
     """Fetch, check consistency with the last cosigned checkpoint, cosign and submit."""
     client = Client(url)
     state = State.load(state_path)
@@ -330,13 +355,20 @@ def check_local(log: Any = print) -> int:
         leaf = bytes(leaf)
         check_leaf(index, leaf, bytes(leaf_hash), bytes(payload))
         doc = json.loads(leaf)
-        if (doc.get("type"), doc.get("id"), doc.get("action"), doc.get("actor_org")) != (stype, sid, action, org):
+        if (doc.get("type"), doc.get("id"), doc.get("action"), doc.get("actor_org")) != (
+            stype,
+            sid,
+            action,
+            org,
+        ):
             raise VerificationError(f"entry {index}: its columns disagree with its leaf", index)
         hashes.append(bytes(leaf_hash))
     levels = levels_from_leaves(hashes)
     mask = (1 << NODE_LEVEL_SHIFT) - 1
-    stored = {(k >> NODE_LEVEL_SHIFT, k & mask): bytes(h)
-              for k, h in TreeNode.objects.values_list("key", "hash").iterator(chunk_size=10000)}
+    stored = {
+        (k >> NODE_LEVEL_SHIFT, k & mask): bytes(h)
+        for k, h in TreeNode.objects.values_list("key", "hash").iterator(chunk_size=10000)
+    }
     compare_nodes(levels, stored)
     expected = sum(len(level) for level in levels[1:])
     if len(stored) != expected:
@@ -369,7 +401,9 @@ def check_local(log: Any = print) -> int:
             except note.NoteError as exc:
                 raise VerificationError(f"checkpoint {cp.size}: {exc}") from exc
             if note.parse_checkpoint(text).root != bytes(cp.root):
-                raise VerificationError(f"checkpoint {cp.size}: signed root differs from stored root")
+                raise VerificationError(
+                    f"checkpoint {cp.size}: signed root differs from stored root"
+                )
     return size
 
 

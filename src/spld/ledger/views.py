@@ -1,4 +1,4 @@
-"""Public pages of the transparency log: the journal, one entry and its proof, guarantees, witnesses."""
+"""Public pages of the log: the journal, one entry and its proof, guarantees, witnesses."""
 
 from __future__ import annotations
 
@@ -22,14 +22,27 @@ def journal(request: HttpRequest) -> HttpResponse:
     subject_type = request.GET.get("type", "")
     if subject_type not in {t for t, _ in types}:
         subject_type = ""
-    page = Paginator(selectors.journal(organization=organization, subject_type=subject_type), 50,
-                     ).get_page(request.GET.get("page"))
-    query = urlencode({k: v for k, v in (("organisation", organization), ("type", subject_type)) if v})
-    return render(request, "ledger/journal.html", {
-        "page": page, "lines": selectors.journal_lines(list(page.object_list)),
-        "orgs": orgs, "types": types, "organization": organization, "subject_type": subject_type,
-        "query": query, "checkpoint": log.latest_checkpoint(),
-    })
+    page = Paginator(
+        selectors.journal(organization=organization, subject_type=subject_type),
+        50,
+    ).get_page(request.GET.get("page"))
+    query = urlencode(
+        {k: v for k, v in (("organisation", organization), ("type", subject_type)) if v}
+    )
+    return render(
+        request,
+        "ledger/journal.html",
+        {
+            "page": page,
+            "lines": selectors.journal_lines(list(page.object_list)),
+            "orgs": orgs,
+            "types": types,
+            "organization": organization,
+            "subject_type": subject_type,
+            "query": query,
+            "checkpoint": log.latest_checkpoint(),
+        },
+    )
 
 
 def entry(request: HttpRequest, index: int) -> HttpResponse:
@@ -42,13 +55,21 @@ def entry(request: HttpRequest, index: int) -> HttpResponse:
     if checkpoint is not None and index < checkpoint.size:
         proof = selectors.inclusion(index, checkpoint.size)
     payload = json.loads(bytes(e.payload))
-    return render(request, "ledger/entry.html", {
-        "entry": e, "line": selectors.journal_lines([e])[0], "leaf": bytes(e.leaf).decode(),
-        "leaf_hash": bytes(e.leaf_hash).hex(), "payload": json.dumps(payload, ensure_ascii=False, indent=2),
-        "proof": proof, "checkpoint": checkpoint,
-        "checkpoint_note": selectors.checkpoint_note(checkpoint) if checkpoint else "",
-        "site_url": settings.SITE_URL.rstrip("/"),
-    })
+    return render(
+        request,
+        "ledger/entry.html",
+        {
+            "entry": e,
+            "line": selectors.journal_lines([e])[0],
+            "leaf": bytes(e.leaf).decode(),
+            "leaf_hash": bytes(e.leaf_hash).hex(),
+            "payload": json.dumps(payload, ensure_ascii=False, indent=2),
+            "proof": proof,
+            "checkpoint": checkpoint,
+            "checkpoint_note": selectors.checkpoint_note(checkpoint) if checkpoint else "",
+            "site_url": settings.SITE_URL.rstrip("/"),
+        },
+    )
 
 
 def guarantees(request: HttpRequest) -> HttpResponse:
@@ -57,14 +78,25 @@ def guarantees(request: HttpRequest) -> HttpResponse:
         vkey = log.verifier_key()
     except log.LogError:
         vkey = ""
-    return render(request, "ledger/guarantees.html", {
-        "vkey": vkey, "origin": settings.LOG_ORIGIN, "site_url": settings.SITE_URL.rstrip("/"),
-        "checkpoint": log.latest_checkpoint(),
-    })
+    return render(
+        request,
+        "ledger/guarantees.html",
+        {
+            "vkey": vkey,
+            "origin": settings.LOG_ORIGIN,
+            "site_url": settings.SITE_URL.rstrip("/"),
+            "checkpoint": log.latest_checkpoint(),
+        },
+    )
 
 
 def witnesses(request: HttpRequest) -> HttpResponse:
     """Who co-signs the log's checkpoints, and up to which size."""
-    return render(request, "ledger/witnesses.html", {
-        "witnesses": selectors.witnesses(), "checkpoint": log.latest_checkpoint(),
-    })
+    return render(
+        request,
+        "ledger/witnesses.html",
+        {
+            "witnesses": selectors.witnesses(),
+            "checkpoint": log.latest_checkpoint(),
+        },
+    )

@@ -19,12 +19,20 @@ class Command(BaseCommand):
         p = sub.add_parser("init-key", help="Create the log's Ed25519 key (SPLD_LOG_KEY_PATH).")
         p.add_argument("--force", action="store_true", help="Replace an existing key (dangerous).")
         sub.add_parser("sign", help="Sign a checkpoint of the current tree now.")
-        sub.add_parser("check", help="Check the local database: entries, payloads, hashes, checkpoints.")
+        sub.add_parser(
+            "check", help="Check the local database: entries, payloads, hashes, checkpoints."
+        )
         p = sub.add_parser("verify", help="Verify a log over HTTP from a pinned key.")
         p.add_argument("--url", required=True, help="Base URL, e.g. http://127.0.0.1:8000")
-        p.add_argument("--key", default="", help="Verifier key (or a file holding it); else the state's.")
-        p.add_argument("--state", default="", help="JSON file remembering the last verified checkpoint.")
-        p.add_argument("--no-payloads", action="store_true", help="Skip the payload hashes (faster).")
+        p.add_argument(
+            "--key", default="", help="Verifier key (or a file holding it); else the state's."
+        )
+        p.add_argument(
+            "--state", default="", help="JSON file remembering the last verified checkpoint."
+        )
+        p.add_argument(
+            "--no-payloads", action="store_true", help="Skip the payload hashes (faster)."
+        )
         p = sub.add_parser("witness-key", help="Create a witness (cosigner) key file.")
         p.add_argument("--name", required=True, help="Key name, e.g. comite.example/temoin-1")
         p.add_argument("--out", required=True, help="Private key file to write.")
@@ -32,11 +40,15 @@ class Command(BaseCommand):
         p.add_argument("--vkey", required=True, help="Witness verifier key (or a file holding it).")
         p.add_argument("--label", required=True, help="Public name shown on the witnesses page.")
         p.add_argument("--organization", default="", help="Slug of the witness's organisation.")
-        p.add_argument("--admin", default="", help="E-mail of the SPLD admin acting (default: first).")
+        p.add_argument(
+            "--admin", default="", help="E-mail of the SPLD admin acting (default: first)."
+        )
         p = sub.add_parser("witness", help="Check the log only grew, then cosign its checkpoint.")
         p.add_argument("--url", required=True, help="Base URL of the log.")
         p.add_argument("--key", required=True, help="The witness's private key file.")
-        p.add_argument("--state", required=True, help="JSON file with the last cosigned checkpoint.")
+        p.add_argument(
+            "--state", required=True, help="JSON file with the last cosigned checkpoint."
+        )
         p.add_argument("--log-key", default="", help="The log's verifier key (else the state's).")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -72,19 +84,26 @@ class Command(BaseCommand):
 
     def _check(self, options: dict[str, Any]) -> None:
         size = verify.check_local(log=self._out)
-        self._out(self.style.SUCCESS(f"OK: {size} entries, hashes, payloads and checkpoints consistent"))
+        self._out(
+            self.style.SUCCESS(f"OK: {size} entries, hashes, payloads and checkpoints consistent")
+        )
 
     def _verify(self, options: dict[str, Any]) -> None:
         state = Path(options["state"]) if options["state"] else None
         report = verify.verify_remote(
-            options["url"], vkey=self._key_text(options["key"]), state_path=state,
-            payloads=not options["no_payloads"], log=self._out,
+            options["url"],
+            vkey=self._key_text(options["key"]),
+            state_path=state,
+            payloads=not options["no_payloads"],
+            log=self._out,
         )
         since = f", consistent with {report.previous_size}" if report.previous_size else ""
         cosig = f"; cosigned by {', '.join(report.cosigners)}" if report.cosigners else ""
-        self._out(self.style.SUCCESS(
-            f"OK: {report.origin} size {report.size} root {report.root}{since}{cosig}"
-        ))
+        self._out(
+            self.style.SUCCESS(
+                f"OK: {report.origin} size {report.size} root {report.root}{since}{cosig}"
+            )
+        )
 
     def _witness_key(self, options: dict[str, Any]) -> None:
         signer = note.Signer.generate(options["name"], note.ALG_COSIGNATURE_V1)
@@ -102,7 +121,9 @@ class Command(BaseCommand):
         from spld.organizations.models import Organization
 
         admins = User.objects.filter(is_superuser=True).order_by("pk")
-        admin = admins.filter(email=options["admin"]).first() if options["admin"] else admins.first()
+        admin = (
+            admins.filter(email=options["admin"]).first() if options["admin"] else admins.first()
+        )
         if admin is None:
             raise CommandError("no SPLD admin account found (--admin EMAIL)")
         organization = None
@@ -112,7 +133,10 @@ class Command(BaseCommand):
                 raise CommandError(f"unknown organisation {options['organization']!r}")
         vkey = self._key_text(options["vkey"])
         witness = services.register_witness(
-            actor=admin, name=note.parse_vkey(vkey).name, vkey=vkey, label=options["label"],
+            actor=admin,
+            name=note.parse_vkey(vkey).name,
+            vkey=vkey,
+            label=options["label"],
             organization=organization,
         )
         self._out(f"witness {witness.name} registered")
@@ -120,7 +144,10 @@ class Command(BaseCommand):
     def _witness(self, options: dict[str, Any]) -> None:
         signer = note.parse_private_key(Path(options["key"]).read_text())
         size = verify.witness_once(
-            options["url"], signer=signer, state_path=Path(options["state"]),
-            log_vkey=self._key_text(options["log_key"]), log=self._out,
+            options["url"],
+            signer=signer,
+            state_path=Path(options["state"]),
+            log_vkey=self._key_text(options["log_key"]),
+            log=self._out,
         )
         self._out(self.style.SUCCESS(f"OK: cosigned checkpoint of size {size} as {signer.name}"))
