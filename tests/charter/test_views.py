@@ -230,3 +230,18 @@ def test_team_dismisses_an_automatic_proposal(client, spld_admin, active):
     assert Alert.objects.get(pk=proposal.pk).status == "dismissed"
     active.refresh_from_db()
     assert active.status == "active"
+
+
+def test_team_appoints_committee_members(client, spld_admin, committee_member):
+    login(client, committee_member)
+    data = {"form": "member", "name": "Membre", "college": "experts",
+            "mandate_start": "2026-01-01", "mandate_end": "2025-01-01"}
+    assert client.post("/charte/comite/", data).status_code == 403  # the team appoints
+    client.logout()
+    login(client, spld_admin)
+    r = client.post("/charte/comite/", data)
+    assert r.status_code == 400 and "finir après" in r.content.decode()
+    r = client.post("/charte/comite/", {**data, "mandate_start": "2024-01-01",
+                                        "mandate_end": "2099-01-01"})
+    assert r.status_code == 302
+    assert "Membre" in client.get("/charte/comite/").content.decode()

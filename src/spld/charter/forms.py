@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from spld.charter.models import (
     CapacityDecision,
     CommitteeMeeting,
+    CommitteeMember,
     EvaluationAnswer,
     Membership,
     Opinion,
@@ -125,6 +126,13 @@ class OpinionForm(forms.Form):
                                   required=False, max_length=200)
     title = forms.CharField(label=_("Titre"), max_length=200)
     body = forms.CharField(label=_("Avis"), widget=forms.Textarea, max_length=20000)
+
+
+class MemberForm(forms.Form):
+    name = forms.CharField(label=_("Nom"), max_length=200)
+    college = forms.ChoiceField(label=_("Collège"), choices=CommitteeMember.College.choices)
+    mandate_start = forms.DateField(label=_("Début du mandat"), widget=DateInput)
+    mandate_end = forms.DateField(label=_("Fin du mandat"), widget=DateInput)
 
 
 class MeetingForm(forms.Form):

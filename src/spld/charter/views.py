@@ -84,6 +84,7 @@ def committee(request: HttpRequest) -> HttpResponse:
         require(request.user, "charter.committee")
         kind = request.POST.get("form", "opinion")
         form_class, service = {
+            "member": (forms.MemberForm, services.add_committee_member),
             "opinion": (forms.OpinionForm, services.publish_opinion),
             "meeting": (forms.MeetingForm, services.schedule_meeting),
             "minutes": (forms.MinutesForm, services.record_minutes),
@@ -104,6 +105,8 @@ def committee(request: HttpRequest) -> HttpResponse:
         "form": bound.get("opinion") or forms.OpinionForm(),
         "meeting_form": bound.get("meeting") or forms.MeetingForm(),
         "minutes_form": bound.get("minutes") or forms.MinutesForm(),
+        "member_form": bound.get("member") or forms.MemberForm(),
+        "can_appoint": has_perm(request.user, "charter.manage"),
         "can_publish": has_perm(request.user, "charter.committee"),
     }, status=400 if bound else 200)
 
