@@ -35,7 +35,7 @@ def consents_of(user: Any) -> QuerySet[ConsentRecord]:
             .order_by("organization__name", "purpose"))
 
 
-def consent_of(user: Any, uid: str) -> ConsentRecord | None:
+def consent_of(user: Any, uid: str | uuid.UUID) -> ConsentRecord | None:
     """One of the citizen's consents (None for anyone else's)."""
     if not _is_uuid(uid):
         return None
@@ -57,7 +57,7 @@ def consent_recorded_by(organization: Organization, uid: str) -> ConsentRecord |
     return consents_recorded_by(organization).filter(uid=uid).first()
 
 
-def _is_uuid(value: str) -> bool:
+def _is_uuid(value: str | uuid.UUID) -> bool:
     try:
         uuid.UUID(str(value))
     except ValueError:
@@ -70,7 +70,7 @@ def receipts_of(user: Any) -> QuerySet[Receipt]:
     return Receipt.objects.filter(user=user).order_by("-created_at")
 
 
-def receipt_of(user: Any, uid: str) -> Receipt | None:
+def receipt_of(user: Any, uid: str | uuid.UUID) -> Receipt | None:
     """One of the citizen's receipts (None for anyone else's)."""
     if not _is_uuid(uid):
         return None
@@ -85,7 +85,7 @@ def requests_of(user: Any) -> QuerySet[RightsRequest]:
             .order_by("-created_at"))
 
 
-def request_of(user: Any, uid: str) -> RightsRequest | None:
+def request_of(user: Any, uid: str | uuid.UUID) -> RightsRequest | None:
     """One of the citizen's requests (None for anyone else's)."""
     if not _is_uuid(uid):
         return None
@@ -98,7 +98,7 @@ def parts_for(organization: Organization) -> QuerySet[RequestPart]:
             .select_related("request", "organization").order_by("status", "due_on", "pk"))
 
 
-def part_for(organization: Organization, uid: str) -> RequestPart | None:
+def part_for(organization: Organization, uid: str | uuid.UUID) -> RequestPart | None:
     """One part routed to this organisation (None if routed elsewhere)."""
     if not _is_uuid(uid):
         return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -60,7 +61,7 @@ def space(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def withdraw(request: HttpRequest, uid: str) -> HttpResponse:
+def withdraw(request: HttpRequest, uid: UUID) -> HttpResponse:
     """One click: the consent is withdrawn and the receipt shown."""
     record = selectors.consent_of(request.user, uid)
     if record is None:
@@ -74,7 +75,7 @@ def withdraw(request: HttpRequest, uid: str) -> HttpResponse:
     return redirect("rights:receipt", uid=event.receipt.uid)
 
 
-def _receipt_or_404(request: HttpRequest, uid: str):  # type: ignore[no-untyped-def]
+def _receipt_or_404(request: HttpRequest, uid: UUID):  # type: ignore[no-untyped-def]
     receipt = selectors.receipt_of(request.user, uid)
     if receipt is None:
         raise Http404
@@ -83,7 +84,7 @@ def _receipt_or_404(request: HttpRequest, uid: str):  # type: ignore[no-untyped-
 
 @never_cache
 @login_required
-def receipt(request: HttpRequest, uid: str) -> HttpResponse:
+def receipt(request: HttpRequest, uid: UUID) -> HttpResponse:
     """A receipt in readable form, with its signed version to download."""
     item = _receipt_or_404(request, uid)
     claims = jws.verify(item.jws)
@@ -94,7 +95,7 @@ def receipt(request: HttpRequest, uid: str) -> HttpResponse:
 
 
 @login_required
-def receipt_jws(request: HttpRequest, uid: str) -> HttpResponse:
+def receipt_jws(request: HttpRequest, uid: UUID) -> HttpResponse:
     """The signed receipt (compact JWS) as a file."""
     item = _receipt_or_404(request, uid)
     response = HttpResponse(item.jws, content_type="application/jose")
@@ -103,7 +104,7 @@ def receipt_jws(request: HttpRequest, uid: str) -> HttpResponse:
 
 
 @login_required
-def receipt_pdf(request: HttpRequest, uid: str) -> HttpResponse:
+def receipt_pdf(request: HttpRequest, uid: UUID) -> HttpResponse:
     """The receipt as a PDF (readable summary plus the signed token)."""
     item = _receipt_or_404(request, uid)
     claims = jws.verify(item.jws)
@@ -159,7 +160,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def request_detail(request: HttpRequest, uid: str) -> HttpResponse:
+def request_detail(request: HttpRequest, uid: UUID) -> HttpResponse:
     """A request's parts: deadlines, answers, refusals with the ways to complain."""
     item = selectors.request_of(request.user, uid)
     if item is None:
@@ -217,7 +218,7 @@ def erase(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def consent_page(request: HttpRequest, uid: str) -> HttpResponse:
+def consent_page(request: HttpRequest, uid: UUID) -> HttpResponse:
     """An organisation's consent request hosted by SPLD: accept and refuse weigh the same."""
     notice = get_object_or_404(ConsentNotice.objects.select_related("organization"), uid=uid)
     if request.method == "POST":
@@ -255,7 +256,7 @@ def backoffice(request: HttpRequest, slug: str) -> HttpResponse:
 
 @never_cache
 @login_required
-def backoffice_part(request: HttpRequest, slug: str, uid: str) -> HttpResponse:
+def backoffice_part(request: HttpRequest, slug: str, uid: UUID) -> HttpResponse:
     """One part: read (logged in the access log) and answer it."""
     organization = _org_for(request, slug)
     part = selectors.part_for(organization, uid)
@@ -302,7 +303,7 @@ def backoffice_part(request: HttpRequest, slug: str, uid: str) -> HttpResponse:
 
 
 @login_required
-def backoffice_attachment(request: HttpRequest, slug: str, uid: str, pk: int) -> HttpResponse:
+def backoffice_attachment(request: HttpRequest, slug: str, uid: UUID, pk: int) -> HttpResponse:
     """Download an attachment of a routed request (logged)."""
     organization = _org_for(request, slug)
     part = selectors.part_for(organization, uid)
