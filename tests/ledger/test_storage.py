@@ -121,12 +121,18 @@ def test_state_frontier_matches_decomposition(append_things):
     assert connection.vendor in {"sqlite", "postgresql"}
 
 
-@pytest.mark.parametrize("text", ["plain", "é\u2028\x01\"\\</script>", "𝄞 \x7f \t\n"])
+@pytest.mark.parametrize("text", ["plain", 'é\u2028\x01"\\</script>', "𝄞 \x7f \t\n"])
 def test_leaf_bytes_are_rfc8785_for_any_string(text):
     from datetime import UTC, datetime
 
     from spld.core.canonical import canonical_json
 
-    leaf = log.NewLeaf(subject_type=text, subject_id=text, action=text, actor_org=text,
-                       at=datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=UTC), payload=b"{}")
+    leaf = log.NewLeaf(
+        subject_type=text,
+        subject_id=text,
+        action=text,
+        actor_org=text,
+        at=datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=UTC),
+        payload=b"{}",
+    )
     assert leaf.leaf_bytes() == canonical_json(leaf.document())

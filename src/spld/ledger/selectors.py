@@ -34,17 +34,21 @@ def parse_count(value: Any, field: str) -> int:
 
 
 def _size_or_checkpoint(size: int | None, field: str = "size") -> tuple[int, Checkpoint | None]:
-    current = log.current_size()
     if size is None:
         checkpoint = log.latest_checkpoint()
-        return (checkpoint.size if checkpoint else current), checkpoint
+        return (checkpoint.size if checkpoint else log.current_size()), checkpoint
+    # A signed size is always within the tree: no need to read the tree size then.
+    checkpoint = Checkpoint.objects.filter(size=size).first()
+    if checkpoint is not None:
+        return size, checkpoint
+    current = log.current_size()
     if size > current:
         raise BadRequest(
             _("La taille %(size)s dépasse celle de l’arbre (%(current)s entrées).")
             % {"size": size, "current": current},
             field,
         )
-    return size, Checkpoint.objects.filter(size=size).first()
+    return size, None
 
 
 def inclusion(index: int, size: int | None) -> dict[str, Any]:

@@ -50,8 +50,9 @@ def _actor_org(actor: Any, subject: Any) -> str:
     return ""
 
 
-def _new_leaf(actor: Any, subject: PublicRecord, action: str, at: Any,
-              at_text: str = "") -> log.NewLeaf:
+def _new_leaf(
+    actor: Any, subject: PublicRecord, action: str, at: Any, at_text: str = ""
+) -> log.NewLeaf:
     subject_type, subject_id = subject.public_type, subject.public_id()
     if not subject_type or not action:
         raise ValueError("a log entry needs the subject's public_type and an action")
@@ -61,7 +62,8 @@ def _new_leaf(actor: Any, subject: PublicRecord, action: str, at: Any,
         action=action[:50],
         actor_org=_actor_org(actor, subject)[:80],
         at=at,
-        payload=log.jcs(subject.public_payload()), at_text=at_text,
+        payload=log.jcs(subject.public_payload()),
+        at_text=at_text,
     )
 
 

@@ -6,96 +6,189 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organizations', '0001_initial'),
+        ("organizations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Checkpoint',
+            name="Checkpoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('size', models.BigIntegerField(unique=True)),
-                ('root', models.BinaryField(max_length=32)),
-                ('text', models.TextField(help_text='Checkpoint note text (origin, size, root)')),
-                ('signature', models.TextField(help_text="The log's signature line")),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("size", models.BigIntegerField(unique=True)),
+                ("root", models.BinaryField(max_length=32)),
+                ("text", models.TextField(help_text="Checkpoint note text (origin, size, root)")),
+                ("signature", models.TextField(help_text="The log's signature line")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
             ],
             options={
-                'ordering': ['-size'],
-                'get_latest_by': 'size',
+                "ordering": ["-size"],
+                "get_latest_by": "size",
             },
         ),
         migrations.CreateModel(
-            name='LogState',
+            name="LogState",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('size', models.BigIntegerField(default=0)),
-                ('root', models.BinaryField(max_length=32)),
-                ('frontier', models.BinaryField(default=b'')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False),
+                ),
+                ("size", models.BigIntegerField(default=0)),
+                ("root", models.BinaryField(max_length=32)),
+                ("frontier", models.BinaryField(default=b"")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='TreeNode',
+            name="TreeNode",
             fields=[
-                ('key', models.BigIntegerField(primary_key=True, serialize=False)),
-                ('hash', models.BinaryField(max_length=32)),
+                ("key", models.BigIntegerField(primary_key=True, serialize=False)),
+                ("hash", models.BinaryField(max_length=32)),
             ],
         ),
         migrations.CreateModel(
-            name='LogEntry',
+            name="LogEntry",
             fields=[
-                ('index', models.BigIntegerField(primary_key=True, serialize=False)),
-                ('leaf', models.BinaryField(help_text='RFC 8785 canonical JSON of the leaf document')),
-                ('leaf_hash', models.BinaryField(max_length=32)),
-                ('subject_type', models.CharField(max_length=50)),
-                ('subject_id', models.CharField(max_length=200)),
-                ('action', models.CharField(max_length=50)),
-                ('actor_org', models.CharField(blank=True, max_length=80)),
-                ('at', models.DateTimeField()),
-                ('payload', models.BinaryField(help_text='Canonical JSON of the public payload')),
+                ("index", models.BigIntegerField(primary_key=True, serialize=False)),
+                (
+                    "leaf",
+                    models.BinaryField(help_text="RFC 8785 canonical JSON of the leaf document"),
+                ),
+                ("leaf_hash", models.BinaryField(max_length=32)),
+                ("subject_type", models.CharField(max_length=50)),
+                ("subject_id", models.CharField(max_length=200)),
+                ("action", models.CharField(max_length=50)),
+                ("actor_org", models.CharField(blank=True, max_length=80)),
+                ("at", models.DateTimeField()),
+                ("payload", models.BinaryField(help_text="Canonical JSON of the public payload")),
             ],
             options={
-                'ordering': ['index'],
-                'indexes': [models.Index(fields=['subject_type', 'subject_id', '-index'], name='ledger_subject_idx'), models.Index(fields=['actor_org', '-index'], name='ledger_org_idx'), models.Index(fields=['subject_type', '-index'], name='ledger_type_idx')],
+                "ordering": ["index"],
+                "indexes": [
+                    models.Index(
+                        fields=["subject_type", "subject_id", "-index"], name="ledger_subject_idx"
+                    ),
+                    models.Index(fields=["actor_org", "-index"], name="ledger_org_idx"),
+                    models.Index(fields=["subject_type", "-index"], name="ledger_type_idx"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Witness',
+            name="Witness",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('name', models.CharField(help_text='Nom de la clé, par exemple comite.spld.example/temoin-1.', max_length=200, unique=True, verbose_name='nom de clé')),
-                ('vkey', models.CharField(help_text='<nom>+<identifiant>+<clé publique>, type 0x04.', max_length=300, unique=True, verbose_name='clé de vérification')),
-                ('label', models.CharField(help_text='Nom affiché sur le site (personne ou organisation).', max_length=200, verbose_name='nom public')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='witnesses', to='organizations.organization', verbose_name='organisation')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='witness_keys', to=settings.AUTH_USER_MODEL, verbose_name='personne')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="Nom de la clé, par exemple comite.spld.example/temoin-1.",
+                        max_length=200,
+                        unique=True,
+                        verbose_name="nom de clé",
+                    ),
+                ),
+                (
+                    "vkey",
+                    models.CharField(
+                        help_text="<nom>+<identifiant>+<clé publique>, type 0x04.",
+                        max_length=300,
+                        unique=True,
+                        verbose_name="clé de vérification",
+                    ),
+                ),
+                (
+                    "label",
+                    models.CharField(
+                        help_text="Nom affiché sur le site (personne ou organisation).",
+                        max_length=200,
+                        verbose_name="nom public",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="witnesses",
+                        to="organizations.organization",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="witness_keys",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="personne",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'témoin',
-                'ordering': ['label'],
+                "verbose_name": "témoin",
+                "ordering": ["label"],
             },
         ),
         migrations.CreateModel(
-            name='Cosignature',
+            name="Cosignature",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('timestamp', models.BigIntegerField(help_text='POSIX time claimed by the witness')),
-                ('line', models.TextField(help_text='The signature line as served in the checkpoint')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('checkpoint', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cosignatures', to='ledger.checkpoint')),
-                ('witness', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cosignatures', to='ledger.witness')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "timestamp",
+                    models.BigIntegerField(help_text="POSIX time claimed by the witness"),
+                ),
+                (
+                    "line",
+                    models.TextField(help_text="The signature line as served in the checkpoint"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "checkpoint",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cosignatures",
+                        to="ledger.checkpoint",
+                    ),
+                ),
+                (
+                    "witness",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cosignatures",
+                        to="ledger.witness",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['witness__name'],
-                'constraints': [models.UniqueConstraint(fields=('checkpoint', 'witness'), name='ledger_one_cosig')],
+                "ordering": ["witness__name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("checkpoint", "witness"), name="ledger_one_cosig"
+                    )
+                ],
             },
         ),
     ]
