@@ -63,3 +63,5 @@ from spld.rights.demo import load as _rights_demo  # noqa: E402
 EXTRA_LOADERS.append(_rights_demo)
 from spld.catalog.demo import load as _catalog_demo  # noqa: E402
 EXTRA_LOADERS.append(_catalog_demo)
+from spld.registers.demo import load as _registers_demo  # noqa: E402
+EXTRA_LOADERS.append(_registers_demo)
