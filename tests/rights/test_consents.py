@@ -183,3 +183,14 @@ def test_expiry_task_issues_receipts(client, api_token, citizen, consent_payload
     record = ConsentRecord.objects.get()
     assert record.state == "expired"
     assert record.events.last().receipt is not None
+
+
+def test_receipt_file_upload_verifies(client, api_token, citizen, consent_payload):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    body = post(client, api_token, consent_payload()).json()
+    assert body["consent_page"].endswith(f"/consentement/{ConsentRecord.objects.get().notice.uid}/")
+    upload = SimpleUploadedFile("recu.jws", body["receipt"].encode())
+    page = client.post(reverse("rights:verify"), {"receipt_file": upload})
+    assert page.status_code == 200 and "Reçu authentique" in page.content.decode()
+    assert client.post(reverse("rights:verify"), {}).status_code == 400

@@ -264,3 +264,34 @@ def test_access_log_is_append_only(citizen, org, dpo):
     with pytest.raises(ValueError):
         entry.delete()
     assert AccessLogEntry.objects.count() == 1
+
+
+def test_overdue_page_is_for_the_spld_team(client, citizen, org, spld_admin, dpo):
+    file_access_request(client, citizen, [org])
+    past = timezone.localdate() - timedelta(days=45)
+    RequestPart.objects.update(received_on=past, due_on=past + timedelta(30))
+    client.force_login(spld_admin)
+    page = client.get(reverse("rights:overdue"))
+    assert page.status_code == 200 and org.name in page.content.decode()
+    assert "habitant@" not in page.content.decode()
+    client.force_login(dpo)
+    assert client.get(reverse("rights:overdue")).status_code == 403
+
+
+def test_no_personal_data_in_application_logs(client, citizen, org, dpo, api_token,
+                                              consent_payload, caplog):
+    import logging
+
+    with caplog.at_level(logging.DEBUG, logger="spld"):
+        client.post("/api/1/consents", data=json.dumps(consent_payload()),
+                    content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {api_token}")
+        file_access_request(client, citizen, [org])
+        part = RequestPart.objects.get()
+        services.refuse_part(actor=dpo, part=part, reason="no_data", details="Rien à mon nom")
+        services.flag_overdue()
+        services.purge_expired()
+        services.erase_my_data(actor=citizen, user=citizen)
+    text = caplog.text
+    for secret in (citizen.email, "Abonné n° 12345", "Rien à mon nom"):
+        assert secret not in text
+    assert "rights request filed" in text

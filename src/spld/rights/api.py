@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from ninja import Router, Status
 
 from spld.accounts.auth import token_auth
@@ -26,6 +28,8 @@ def _out(record: ConsentRecord) -> dict[str, Any]:
                     "receipt_log_index": e.receipt.log_index if e.receipt else None}
                    for e in events],
         "receipt": last_receipt.jws if last_receipt else None,
+        "consent_page": settings.SITE_URL.rstrip("/") + reverse(
+            "rights:consent_page", args=[record.notice.uid]),
     }
 
 

@@ -51,3 +51,4 @@ class ConsentOut(Schema):
     expires_at: datetime | None
     events: list[ConsentEventOut]
     receipt: str | None = Field(None, description="Dernier reçu signé (JWS compact)")
+    consent_page: str = Field(..., description="Page de consentement hébergée de cette version")

@@ -107,7 +107,7 @@ def part_for(organization: Organization, uid: str | uuid.UUID) -> RequestPart | 
 
 def overdue_parts(organization: Organization | None = None) -> list[RequestPart]:
     """Open parts past their deadline (all organisations for the SPLD team)."""
-    qs = RequestPart.objects.select_related("organization").filter(
+    qs = RequestPart.objects.select_related("organization", "request").filter(
         status__in=[RequestPart.Status.PENDING, RequestPart.Status.EXTENDED])
     if organization is not None:
         qs = qs.filter(organization=organization)

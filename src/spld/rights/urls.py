@@ -19,6 +19,7 @@ urlpatterns = [
     path("compte/oidc/connexion/", oidc.start, name="oidc_login"),
     path("compte/oidc/retour/", oidc.callback, name="oidc_callback"),
     path("consentement/<uuid:uid>/", views.consent_page, name="consent_page"),
+    path("droits/retards/", views.overdue, name="overdue"),
     path("droits/statistiques/", views.statistics, name="statistics"),
     path("droits/verifier-un-recu/", views.verify, name="verify"),
     path("droits/organisations/<slug:slug>/", views.backoffice, name="backoffice"),

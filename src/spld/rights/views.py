@@ -337,6 +337,15 @@ def access_log_export(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+@never_cache
+@login_required
+def overdue(request: HttpRequest) -> HttpResponse:
+    """SPLD team: overdue parts per organisation (counts and dates, no personal data)."""
+    if not has_perm(request.user, "rights.export_access_log", None):
+        raise PermissionDenied(_("Réservé à l’équipe SPLD."))
+    return render(request, "rights/overdue.html", {"parts": selectors.overdue_parts()})
+
+
 # ------------------------------------------------------------ public pages
 
 
