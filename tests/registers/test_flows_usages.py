@@ -119,3 +119,19 @@ def test_usage_cannot_cite_another_organisations_algorithm(org, other_org, spld_
         services.create_usage(actor=spld_admin, organization=org, title="t", description="d",
                               purpose="p", general_interest="g", expected_results="e",
                               algorithms=[foreign])
+
+
+def test_catalogue_access_rule_follows_flows(org, other_org, spld_admin):
+    from spld.catalog.selectors import can_read
+    from spld.core.permissions import TokenActor
+
+    shared = make_dataset(spld_admin, org, title="Index de télérelève", access_level="shared",
+                          licence="shared")
+    recipient = TokenActor(organization=other_org, token_id=9)
+    services.create_data_flow(actor=spld_admin, organization=org, recipient=other_org,
+                              datasets=[shared], purpose="Étude", ground="convention")
+    assert selectors.flow_grants_access([other_org.pk], shared)
+    assert can_read(recipient, shared)
+    from django.contrib.auth.models import AnonymousUser
+
+    assert not can_read(AnonymousUser(), shared)

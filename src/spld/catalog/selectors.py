@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from spld.catalog.models import Dataset, Resource
 from spld.core.permissions import ORG_ROLES, has_role, is_authenticated, is_spld_admin
+from spld.registers.selectors import flow_grants_access
 
 
 def _is_signatory_member(actor: Any) -> bool:
@@ -27,7 +28,8 @@ def can_read(actor: Any, dataset: Dataset) -> bool:
     if dataset.access_level == Dataset.AccessLevel.OPEN:
         return True
     if dataset.access_level == Dataset.AccessLevel.SHARED:
-        return is_authenticated(actor) and _is_signatory_member(actor)
+        return is_authenticated(actor) and (  # signatories, or recipients of a data flow
+            _is_signatory_member(actor) or flow_grants_access(actor_org_ids(actor), dataset))
     return False
 
 
