@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from spld.accounts.models import Membership, User
 from spld.core.permissions import TokenActor
+from spld.demo.territory import DEMO_PASSWORD
 from spld.organizations.models import Organization
 from spld.rights import services
 from spld.rights.models import ConsentRecord, RightsRequest
@@ -51,13 +52,13 @@ def _activity_ref(organization: Organization, name: str) -> str:
 
 
 def _dpo(organization: Organization) -> User:
-    """The organisation's demo DPO (created if the territory has none)."""
+    """The organisation's demo DPO (created with the demo password if the territory has none)."""
     membership = Membership.objects.filter(organization=organization, role="dpo").first()
     if membership is not None:
         return membership.user
     email = f"dpo@{organization.slug}.example"
     user = User.objects.filter(email=email).first() or User.objects.create_user(
-        email=email, password=None, display_name=f"DPO {organization.name}")
+        email=email, password=DEMO_PASSWORD, display_name=f"DPO {organization.name}")
     Membership.objects.get_or_create(user=user, organization=organization, role="dpo")
     return user
 
