@@ -114,3 +114,20 @@ def test_alias_needs_the_publisher(client, other_org, spld_admin, api_token):
                            content_type="application/json",
                            HTTP_AUTHORIZATION=f"Bearer {api_token}")
     assert response.status_code == 403
+
+
+def test_a_decision_can_cite_a_run(client, pipeline, org, editor):
+    from spld.registers import services
+    from tests.registers.test_algorithms import algorithm_fields
+
+    algorithm = services.create_algorithm(actor=editor, organization=org, **algorithm_fields())
+    response = client.post(f"/api/1/registers/algorithms/{algorithm.uid}/explain",
+                           {"values": {"anciennete": 3, "handicap": False,
+                                       "situation": "locataire"}, "run": pipeline["report"]},
+                           content_type="application/json")
+    assert response.status_code == 200, response.content
+    cited = response.json()["lineage_run"]
+    assert cited["page"] == f"/lignage/executions/{pipeline['report']}/"
+    page = client.get(f"/registres/algorithmes/{algorithm.uid}/expliquer/",
+                      {"execution": pipeline["report"]})
+    assert "Le chemin des données pour cette décision" in page.content.decode()

@@ -76,6 +76,11 @@ def test_explain_api(client, algorithm):
                       content_type="application/json")
     assert bad.status_code == 400
     problems = {(p["parameter"], p["problem"]) for p in bad.json()["error"]["fields"]}
+    unknown_run = client.post(url, {"values": {"anciennete": 1, "handicap": False,
+                                               "situation": "hébergé"},
+                                    "run": "00000000-0000-0000-0000-000000000001"},
+                              content_type="application/json")
+    assert unknown_run.status_code == 400
     assert problems == {("anciennete", "out_of_range"), ("handicap", "missing"),
                         ("situation", "missing"), ("couleur", "unknown")}
 
@@ -83,10 +88,10 @@ def test_explain_api(client, algorithm):
 def test_explain_page(client, algorithm):
     url = f"/registres/algorithmes/{algorithm.uid}/expliquer/"
     assert client.get(url).status_code == 200
-    ok = client.get(url, {"anciennete": "12", "handicap": "non", "situation": "locataire"})
+    ok = client.post(url, {"anciennete": "12", "handicap": "non", "situation": "locataire"})
     assert ok.status_code == 200
     assert "Total : 24 points." in ok.content.decode()
-    bad = client.get(url, {"anciennete": "-3", "handicap": "", "situation": "locataire"})
+    bad = client.post(url, {"anciennete": "-3", "handicap": "", "situation": "locataire"})
     assert bad.status_code == 400
     html = bad.content.decode()
     assert "compris entre 0 et 120" in html and "Valeur manquante" in html

@@ -8,6 +8,7 @@ from typing import Any
 from django.apps import apps
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
@@ -285,11 +286,22 @@ def explain_decision(request: HttpRequest, uid: uuid.UUID, body: ExplainIn) -> d
     """The explanation owed for one decision (CRPA R311-3-1-2); 400 lists bad parameters."""
     algorithm = get_object_or_404(Algorithm, uid=uid)
     try:
-        return explain.explain(algorithm, body.values,
-                               [d.title for d in algorithm.datasets.all()])
+        result = explain.explain(algorithm, body.values,
+                                 [d.title for d in algorithm.datasets.all()])
     except explain.ExplanationError as exc:
         raise ApiError(400, "bad_parameters", _("Paramètres manquants ou hors limites."),
                        exc.problems) from exc
+    if body.run is not None:
+        from spld.lineage.selectors import get_run
+
+        if get_run(body.run) is None:
+            raise ApiError(400, "bad_parameters", _("Exécution citée inconnue."),
+                           [{"parameter": "run", "problem": "unknown", "message": str(body.run)}])
+        # The decision cites the run whose data it used: its path is public.
+        result["lineage_run"] = {"runId": str(body.run),
+                                 "upstream": f"/api/1/lineage/runs/{body.run}/upstream",
+                                 "page": reverse("lineage:run_path", args=[body.run])}
+    return result
 
 
 # --- impact assessments ---------------------------------------------------------------

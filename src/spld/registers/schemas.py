@@ -116,6 +116,8 @@ class AlgorithmIn(Schema):
 
 class ExplainIn(Schema):
     values: dict[str, Any] = Field(..., description="Valeur de chaque paramètre pour la situation")
+    run: uuid.UUID | None = Field(None, description="Exécution OpenLineage dont la décision "
+                                  "a utilisé les données (facultatif)")
 
 
 class PiaImportIn(Schema):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -181,22 +183,33 @@ def algorithm_revision(request: HttpRequest, uid: str, version: int) -> HttpResp
 
 
 def algorithm_explain(request: HttpRequest, uid: str) -> HttpResponse:
-    """Explanation of one individual decision (CRPA L311-3-1, R311-3-1-2)."""
+    """Explanation of one individual decision (CRPA L311-3-1, R311-3-1-2).
+
+    The situation is posted, not put in the address, so that it stays out of browser
+    history and server logs; nothing is stored.
+    """
     algorithm = get_object_or_404(Algorithm.objects.select_related("organization"), uid=uid)
-    form = forms.ExplainForm(request.GET or None, parameters=list(algorithm.parameters))
+    form = forms.ExplainForm(request.POST or None, parameters=list(algorithm.parameters))
     result, problems, status = None, [], 200
-    if request.GET and form.is_valid():
+    run = None
+    if request.method == "POST" and form.is_valid():
         try:
-            result = explain.explain(algorithm, {k: v for k, v in form.cleaned_data.items()},
+            result = explain.explain(algorithm, dict(form.cleaned_data),
                                      [d.title for d in algorithm.datasets.all()])
         except explain.ExplanationError as exc:
             problems, status = exc.problems, 400
             for problem in exc.problems:
                 if problem["parameter"] in form.fields:
                     form.add_error(problem["parameter"], problem["message"])
+    cited = request.GET.get("execution", "")
+    if cited:
+        from spld.lineage import selectors as lineage
+
+        with contextlib.suppress(ValueError):
+            run = lineage.get_run(uuid.UUID(cited))
     return render(request, "registers/algorithm_explain.html", {
         "algorithm": algorithm, "form": form, "result": result, "problems": problems,
-        "mention": explain.standard_mention(algorithm),
+        "mention": explain.standard_mention(algorithm), "run": run,
     }, status=status)
 
 
