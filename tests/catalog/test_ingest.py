@@ -213,3 +213,16 @@ def test_ingest_runs_as_a_task_with_progress(editor, org):
     resource.refresh_from_db()
     assert resource.ingest_status == "ok" and resource.current_version.row_count == 4
     assert TaskProgress.objects.get(task_id=task_id).percent == 100
+
+
+def test_type_error_beyond_the_sniffer_sample_is_reported_with_its_row(editor, org):
+    body = b"n,label\n" + b"".join(b"%d,x\n" % i for i in range(30000)) + b"abc,y\n"
+    plain = make_resource(editor, make_dataset(editor, org), body).current_version
+    assert _types(plain)["n"] == "string" and plain.row_count == 30001
+    schema = {"fields": [{"name": "n", "type": "integer"}, {"name": "label", "type": "string"}]}
+    resource = make_resource(editor, make_dataset(editor, org, title="Typé", schema=schema))
+    with pytest.raises(IngestError) as err:
+        ingest_bytes(editor, resource, body)
+    assert err.value.report["errors"] == [{"row": 30001, "column": "n", "check": "type",
+                                           "value": "abc",
+                                           "message": "valeur non conforme au type integer"}]

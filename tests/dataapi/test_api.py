@@ -204,3 +204,9 @@ def test_read_log_records_who(client, editor, org, other_org):
     client.get(url(res) + "?ligne__exact=A")
     entry = DataRead.objects.get(resource=res)
     assert entry.user == reader and entry.kind == "records" and "ligne__exact=A" in entry.query
+
+
+def test_precomputed_totals_match_real_counts(client, resource):
+    for query, total in (("ligne__exact=A", 3), ("ligne__exact=Z", 0), ("commune__exact=29019", 4),
+                         ("montees__exact=0", 1), ("ligne__exact=A&commune__exact=29019", 3)):
+        assert client.get(url(resource) + "?" + query).json()["meta"]["total"] == total, query

@@ -376,6 +376,8 @@ def _typed_expr(f: dict[str, Any], raw_type: str, decimal_comma: bool) -> str:
     kind = f.get("type", "string")
     text = f"CAST({col} AS VARCHAR)"
     fmt = f.get("format", "default")
+    if raw_type.upper() == SCHEMA_TYPES[kind]:
+        return col  # already read with the right type: nothing to cast or check
     if kind == "string" or kind in ("any", "geojson"):
         return text
     if raw_type != "VARCHAR":
@@ -413,7 +415,7 @@ def _checks(f: dict[str, Any], typed: str) -> list[tuple[str, str, str]]:
     kind = f.get("type", "string")
     cons = f.get("constraints") or {}
     out: list[tuple[str, str, str]] = []
-    if kind not in ("string", "any", "geojson"):
+    if kind not in ("string", "any", "geojson") and typed != col:
         out.append(("type", f"{col} IS NOT NULL AND {typed} IS NULL",
                     _("valeur non conforme au type {t}").format(t=kind)))
     if cons.get("required"):
@@ -460,7 +462,8 @@ def validate_against_schema(con: Any, schema: dict[str, Any], raw_columns: dict[
         if f["name"] not in raw_columns:
             continue
         typed = _typed_expr(f, raw_columns[f["name"]], decimal_comma)
-        select.append(f"{typed} AS {quote_ident(f['name'])}")
+        name = quote_ident(f["name"])
+        select.append(name if typed == name else f"{typed} AS {name}")
         for check, cond, message in _checks(f, typed):
             checks.append((f["name"], check, cond, message))
     select += [quote_ident(n) for n in extra]
@@ -508,6 +511,23 @@ def validate_against_schema(con: Any, schema: dict[str, Any], raw_columns: dict[
 
 # --- profile -----------------------------------------------------------------------------
 
+COUNTED_MAX_DISTINCT = 100_000
+COUNT_TYPES = ("string", "integer", "boolean")
+
+
+def build_value_counts(con: Any, table: str, columns: list[dict[str, Any]]) -> list[str]:
+    """Table `counts(col, val, n)` of low-cardinality columns: exact totals for one filter."""
+    con.execute("CREATE OR REPLACE TABLE counts (col VARCHAR, val VARCHAR, n BIGINT)")
+    counted = []
+    for c in columns:
+        if c["type"] in COUNT_TYPES and 0 < c["distinct"] <= COUNTED_MAX_DISTINCT:
+            q = quote_ident(c["name"])
+            con.execute(f"INSERT INTO counts SELECT {_lit(c['name'])}, CAST({q} AS VARCHAR), "
+                        f"count(*) FROM {table} WHERE {q} IS NOT NULL GROUP BY {q}")
+            counted.append(c["name"])
+    return counted
+
+
 def compute_profile(con: Any, table: str, columns: list[dict[str, str]]) -> dict[str, Any]:
     """Rows, and per column: type, nulls, (approximate) distinct, min/max, top values, histogram."""
     parts = ["count(*)"]
@@ -516,66 +536,130 @@ def compute_profile(con: Any, table: str, columns: list[dict[str, str]]) -> dict
         orderable = c["type"] in ("integer", "number", "date", "datetime", "time", "string")
         parts += [f"count({q})", f"approx_count_distinct({q})",
                   f"CAST(min({q}) AS VARCHAR)" if orderable else "NULL",
-                  f"CAST(max({q}) AS VARCHAR)" if orderable else "NULL",
-                  f"approx_top_k({q}, 5)" if c["type"] != "geojson" else "NULL"]
+                  f"CAST(max({q}) AS VARCHAR)" if orderable else "NULL"]
     row = con.execute(f"SELECT {', '.join(parts)} FROM {table}").fetchone()
     total = int(row[0])
-    out_cols = []
+    out_cols: list[dict[str, Any]] = []
     for i, c in enumerate(columns):
-        non_null, distinct, vmin, vmax, top = row[1 + 5 * i: 6 + 5 * i]
-        out_cols.append({
-            "name": c["name"], "type": c["type"], "nulls": total - int(non_null),
-            "distinct": int(distinct), "min": vmin, "max": vmax,
-            "top": [] if top is None else [str(v) for v in top if v is not None][:5],
-        })
-    # Counts of the top values and histograms of numbers: one more scan for all columns.
-    count_parts, keys = [], []
-    for c in out_cols:
-        q = quote_ident(c["name"])
-        for value in c["top"]:
-            count_parts.append(f"count_if(CAST({q} AS VARCHAR) = {_lit(value)})")
-            keys.append((c, value))
-    if count_parts:
-        counts = con.execute(f"SELECT {', '.join(count_parts)} FROM {table}").fetchone()
-        for c in out_cols:
-            c["top_counts"] = []
-        for (c, value), n in zip(keys, counts, strict=True):
-            c["top_counts"].append({"value": value, "count": int(n)})
-    for c in out_cols:
-        c.pop("top", None)
-        c.setdefault("top_counts", [])
-        if c["type"] in ("integer", "number") and c["min"] is not None and c["min"] != c["max"]:
+        non_null, distinct, vmin, vmax = row[1 + 4 * i: 5 + 4 * i]
+        out_cols.append({"name": c["name"], "type": c["type"], "nulls": total - int(non_null),
+                         "distinct": int(distinct), "min": vmin, "max": vmax,
+                         "top_counts": []})
+    counted = build_value_counts(con, table, out_cols)
+    if counted:
+        # Frequent values come from the exact counts (high-cardinality columns have none).
+        tops = con.execute(
+            "SELECT col, val, n FROM (SELECT *, row_number() OVER (PARTITION BY col "
+            "ORDER BY n DESC, val) AS r FROM counts) WHERE r <= 5 ORDER BY col, r").fetchall()
+        by_name = {c["name"]: c for c in out_cols}
+        for col, val, n in tops:
+            by_name[col]["top_counts"].append({"value": val, "count": int(n)})
+    numeric = [c for c in out_cols if c["type"] in ("integer", "number")
+               and c["min"] is not None and c["min"] != c["max"]]
+    if numeric:
+        # All histograms in one scan: histogram() over the bin number of each column.
+        exprs = []
+        for c in numeric:
             lo, hi = float(c["min"]), float(c["max"])
-            width = (hi - lo) / 10
+            c["_bin"] = (lo, (hi - lo) / 10)
             q = quote_ident(c["name"])
-            bins = con.execute(
-                f"SELECT least(CAST(floor(({q} - ?) / ?) AS INTEGER), 9) AS __bin, count(*) "
-                f"FROM {table} WHERE {q} IS NOT NULL GROUP BY __bin ORDER BY __bin", [lo, width]
-            ).fetchall()
-            counts_by_bin = dict(bins)
+            exprs.append(f"histogram(least(CAST(floor(({q} - {lo!r}) / {(hi - lo) / 10!r}) "
+                         f"AS INTEGER), 9))")
+        maps = con.execute(f"SELECT {', '.join(exprs)} FROM {table}").fetchone()
+        for c, bins in zip(numeric, maps, strict=True):
+            lo, width = c.pop("_bin")
+            counts = dict(bins or {})
             c["histogram"] = [{"from": lo + i * width, "to": lo + (i + 1) * width,
-                               "count": int(counts_by_bin.get(i, 0))} for i in range(10)]
+                               "count": int(counts.get(i, 0))} for i in range(10)]
     return {"rows": total, "columns": out_cols}
 
 
 # --- the pipeline ------------------------------------------------------------------------
 
-def _connect(workdir: Path) -> Any:
-    con = duckdb.connect(":memory:")
+_CONVERSION = re.compile(r'converting column "([^"]+)"', re.I)
+
+
+def _connect(path: Path, workdir: Path) -> Any:
+    con = duckdb.connect(str(path) if str(path) != ":memory:" else ":memory:")
     con.execute(f"SET temp_directory = {_lit(str(workdir))}")
     con.execute("SET preserve_insertion_order = true")
     return con
 
 
+def build_query_db(parquet: Path, columns: list[dict[str, Any]]) -> Path:
+    """Derive from a version's Parquet file a DuckDB database that answers queries faster.
+
+    Native storage (zone maps, light compression) plus exact value counts of low-cardinality
+    columns. It is a cache: the Parquet file stays the reference, used when this is missing.
+    """
+    final = query_db_path(parquet)
+    tmp = final.with_suffix(".duckdb.tmp")
+    tmp.unlink(missing_ok=True)
+    con = duckdb.connect(str(tmp))
+    try:
+        con.execute("SET preserve_insertion_order = true")
+        con.execute(f"CREATE TABLE data AS SELECT * FROM read_parquet({_lit(str(parquet))})")
+        con.execute("CREATE VIEW v AS SELECT * FROM data")
+        build_value_counts(con, "data", columns)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    os.replace(tmp, final)
+    return final
+
+
+def query_db_path(parquet: Path) -> Path:
+    """The DuckDB database derived from a version's Parquet file (same name, .duckdb)."""
+    return parquet.with_suffix(".duckdb")
+
+
+def _schema_types(schema: dict[str, Any] | None) -> dict[str, str]:
+    """Column types to read a CSV with when a schema gives them (VARCHAR when a format is set)."""
+    if not schema:
+        return {}
+    types = {}
+    for f in validate_schema_descriptor(schema):
+        kind = f.get("type", "string")
+        custom = f.get("format", "default") not in ("default", "any", None)
+        if kind in ("date", "datetime") and custom or kind == "boolean" or (
+                kind == "number" and f.get("groupChar")):
+            types[f["name"]] = "VARCHAR"
+        else:
+            types[f["name"]] = SCHEMA_TYPES[kind]
+    return types
+
+
+def _load_csv(con: Any, path: Path, options: list[str], types: dict[str, str]) -> None:
+    """CREATE TABLE raw from a CSV; a column that fails its type is re-read as text."""
+    for _attempt in range(20):
+        opts = list(options)
+        if types:
+            opts.append("types={" + ", ".join(f"{_lit(k)}: {_lit(v)}" for k, v in types.items())
+                        + "}")
+        try:
+            con.execute(f"CREATE OR REPLACE TABLE raw AS SELECT * FROM read_csv("
+                        f"{_lit(str(path))}, {', '.join(opts)})")
+            return
+        except duckdb.ConversionException as exc:
+            match = _CONVERSION.search(str(exc))
+            if not match or types.get(match.group(1)) == "VARCHAR":
+                raise _csv_error(exc) from exc
+            # The sniffer guessed from a sample; the full validation then lists every bad cell.
+            types = {**types, match.group(1): "VARCHAR"}
+        except duckdb.Error as exc:
+            raise _csv_error(exc) from exc
+    raise IngestError("unreadable_csv", _("Types de colonnes impossibles à déterminer."))
+
+
 def ingest_file(src: Path, *, filename: str, dest: Path, workdir: Path,
                 schema: dict[str, Any] | None = None,
                 progress: Progress = lambda _pct, _msg: None) -> IngestResult:
-    """Turn an uploaded file into a Parquet file at `dest` (written atomically) and describe it."""
+    """Turn an uploaded file into a Parquet file at `dest` (plus its query database)."""
     fmt = detect_format(src, filename)
     result = IngestResult(source_format=fmt)
     progress(5, _("format détecté : {fmt}").format(fmt=fmt))
     workdir.mkdir(parents=True, exist_ok=True)
-    con = _connect(workdir)
+    con = _connect(Path(":memory:"), workdir)
     decimal_comma = False
     try:
         if fmt in ("csv", "tsv", "xlsx", "ods"):
@@ -599,20 +683,16 @@ def ingest_file(src: Path, *, filename: str, dest: Path, workdir: Path,
             text = sample.decode("utf-8-sig", errors="ignore")
             result.delimiter = sniff_delimiter(text, "\t" if fmt == "tsv" else "")
             header = check_header_and_rows(text, result.delimiter)
-            decimal_comma = detect_decimal_comma(text, result.delimiter)
+            decimal_comma = detect_decimal_comma(text, result.delimiter) or any(
+                f.get("decimalChar") == "," for f in (schema or {}).get("fields", []))
             options = [f"delim={_lit(result.delimiter)}", "header=true", "quote='\"'",
                        "escape='\"'", "sample_size=20480", "strict_mode=true"]
             if decimal_comma:
                 options.append("decimal_separator=','")
-            if schema:
-                options.append("all_varchar=true")
+            types = {k: v for k, v in _schema_types(schema).items() if k in header}
             if len(header) == 1:
-                options.append("columns={" + f"{_lit(header[0])}: 'VARCHAR'" + "}")
-            try:
-                con.execute(f"CREATE TABLE raw AS SELECT * FROM read_csv({_lit(str(text_path))}, "
-                            f"{', '.join(options)})")
-            except duckdb.Error as exc:
-                raise _csv_error(exc) from exc
+                types.setdefault(header[0], "VARCHAR")
+            _load_csv(con, text_path, options, types)
         elif fmt == "json":
             try:
                 con.execute(f"CREATE TABLE raw AS SELECT * FROM read_json({_lit(str(src))}, "
@@ -630,7 +710,7 @@ def ingest_file(src: Path, *, filename: str, dest: Path, workdir: Path,
                 con.execute(f"CREATE TABLE raw AS SELECT * FROM read_parquet({_lit(str(src))})")
             except duckdb.Error as exc:
                 raise IngestError("bad_parquet", _("Fichier Parquet illisible.")) from exc
-        progress(50, _("données lues"))
+        progress(40, _("données lues"))
         raw_columns = {r[0]: str(r[1]) for r in con.execute("DESCRIBE raw").fetchall()}
         if ID_COLUMN in raw_columns:
             # An export of SPLD or data.gouv.fr: its row numbers are replaced by ours.
@@ -650,23 +730,26 @@ def ingest_file(src: Path, *, filename: str, dest: Path, workdir: Path,
             report = {"schema": False, "valid": True, "error_count": 0, "errors": [],
                       "errors_by_check": {}}
             select = [quote_ident(n) for n in raw_columns]
-        progress(70, _("données validées"))
+        plain = [quote_ident(n) for n in raw_columns]
+        if select == plain:
+            con.execute("ALTER TABLE raw RENAME TO data")
+        else:  # some columns need a cast (text read, schema type wanted)
+            con.execute(f"CREATE TABLE data AS SELECT {', '.join(select)} FROM raw")
+            con.execute("DROP TABLE raw")
+        progress(60, _("données validées"))
         tmp = dest.with_suffix(".parquet.tmp")
         dest.parent.mkdir(parents=True, exist_ok=True)
         con.execute(
-            f"COPY (SELECT CAST(rowid + 1 AS BIGINT) AS {ID_COLUMN}, {', '.join(select)} FROM raw "
-            f"ORDER BY rowid) TO {_lit(str(tmp))} (FORMAT parquet, COMPRESSION zstd, "
-            "ROW_GROUP_SIZE 122880)")
-        con.execute("DROP TABLE raw")
-        progress(85, _("version Parquet écrite"))
-        typed = con.execute(f"DESCRIBE SELECT * FROM read_parquet({_lit(str(tmp))})").fetchall()
+            f"COPY (SELECT CAST(rowid + 1 AS BIGINT) AS {ID_COLUMN}, * FROM data) "
+            f"TO {_lit(str(tmp))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)")
+        progress(80, _("version Parquet écrite"))
+        typed = con.execute("DESCRIBE data").fetchall()
         result.columns = [
             {"name": r[0], "type": "geojson" if r[0] == result.geometry_column
              else duckdb_to_schema_type(str(r[1])), "duckdb_type": str(r[1])}
-            for r in typed if r[0] != ID_COLUMN
+            for r in typed
         ]
-        con.execute(f"CREATE VIEW v AS SELECT * FROM read_parquet({_lit(str(tmp))})")
-        result.profile = compute_profile(con, "v", result.columns)
+        result.profile = compute_profile(con, "data", result.columns)
         result.row_count = result.profile["rows"]
         result.report = report
         os.replace(tmp, dest)

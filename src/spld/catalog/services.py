@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -20,6 +21,8 @@ from spld.catalog.ingest import IngestError, ingest_file
 from spld.catalog.models import Dataset, Resource, ResourceVersion
 from spld.core.permissions import require
 from spld.ledger import services as ledger
+
+logger = logging.getLogger(__name__)
 
 DATASET_FIELDS = (
     "title", "description", "contact_point", "themes", "keywords", "licence", "access_level",
@@ -252,7 +255,19 @@ def ingest_staged(*, actor: Any, resource: Resource, staged: Path, filename: str
     except Exception:
         dest.unlink(missing_ok=True)
         raise
+    progress(100, _("accélération des requêtes"))
+    build_query_cache(version=version)
     return version
+
+
+def build_query_cache(*, version: ResourceVersion) -> None:
+    """Build the derived query database of a version (the Parquet file serves until then)."""
+    from spld.catalog.ingest import build_query_db
+
+    try:
+        build_query_db(version.file_path, version.profile.get("columns", []))
+    except Exception:  # a cache: never fail an ingest that already published its version
+        logger.exception("query cache of version %s not built", version.pk)
 
 
 def count_download(*, resource: Resource) -> None:

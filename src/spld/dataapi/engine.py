@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import hashlib
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -34,19 +36,44 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _local = threading.local()
 _root_lock = threading.Lock()
 _root: Any = None
+_attached: dict[str, str] = {}
+_counted: dict[str, set[str]] = {}
+
+
+def _root_connection() -> Any:
+    global _root
+    with _root_lock:
+        if _root is None:
+            _root = duckdb.connect(":memory:")
+            _root.execute("SET enable_object_cache = true")
+        return _root
 
 
 def connection() -> Any:
-    """A per-thread DuckDB cursor on one shared in-process database (caches Parquet footers)."""
-    global _root
+    """A per-thread DuckDB cursor on one shared in-process database (attachments, caches)."""
     cursor = getattr(_local, "cursor", None)
     if cursor is None:
-        with _root_lock:
-            if _root is None:
-                _root = duckdb.connect(":memory:")
-                _root.execute("SET enable_object_cache = true")
-        cursor = _local.cursor = _root.cursor()
+        cursor = _local.cursor = _root_connection().cursor()
     return cursor
+
+
+def _alias(path: str) -> str | None:
+    """Attach (once, read-only) the query database derived from a version's Parquet file."""
+    if path in _attached:
+        return _attached[path]
+    db = Path(path).with_suffix(".duckdb")
+    if not db.exists():
+        return None
+    alias = "q_" + hashlib.sha1(path.encode()).hexdigest()[:16]  # noqa: S324  (a name, not security)
+    root = _root_connection()
+    with _root_lock:
+        if path not in _attached:
+            root.execute(f"ATTACH IF NOT EXISTS '{str(db).replace(chr(39), chr(39) * 2)}' "
+                         f"AS {alias} (READ_ONLY)")
+            _counted[alias] = {r[0] for r in root.execute(
+                f"SELECT DISTINCT col FROM {alias}.counts").fetchall()}
+            _attached[path] = alias
+    return alias
 
 
 class QueryError(Exception):
@@ -207,8 +234,29 @@ def where_clause(query: Query) -> tuple[str, list[Any]]:
 
 
 def source(path: str) -> str:
-    """The FROM source for a version file (a server-side path, never client input)."""
+    """The FROM source for a version (a server-side path, never client input).
+
+    The immutable Parquet file is the reference; its derived DuckDB database (native
+    storage, zone maps, exact value counts) answers queries faster when present.
+    """
+    alias = _alias(path)
+    if alias is not None:
+        return f"{alias}.v"
     return "read_parquet('" + path.replace("'", "''") + "')"
+
+
+def _counted_total(query: Query, path: str) -> int | None:
+    """Exact total from the precomputed value counts, for a single equality filter."""
+    if query.is_aggregate or len(query.filters) != 1:
+        return None
+    column, op, value = query.filters[0]
+    alias = _attached.get(path)
+    if alias is None or op != "exact" or column not in _counted.get(alias, ()):
+        return None
+    text = str(value).lower() if isinstance(value, bool) else str(value)
+    row = connection().execute(f"SELECT coalesce(sum(n), 0) FROM {alias}.counts "
+                               "WHERE col = ? AND val = ?", [column, text]).fetchone()
+    return int(row[0])
 
 
 def select_sql(query: Query, src: str, all_columns: list[str], *,
@@ -272,14 +320,16 @@ def run_page(query: Query, path: str, all_columns: list[str]) -> tuple[list[dict
     names = [d[0] for d in cursor.description]
     rows = [{n: _jsonable(v) for n, v in zip(names, row, strict=True)}
             for row in cursor.fetchall()]
-    csql, cparams = count_sql(query, src)
-    total = int(con.execute(csql, cparams).fetchone()[0])
+    total = _counted_total(query, path)
+    if total is None:
+        csql, cparams = count_sql(query, src)
+        total = int(con.execute(csql, cparams).fetchone()[0])
     return rows, total
 
 
 def stream_batches(sql: str, params: list[Any], batch_rows: int = 100_000) -> Iterator[Any]:
     """Arrow record batches of a query, fetched lazily (memory does not grow with the table)."""
-    con = duckdb.connect(":memory:")  # a private connection: a long export must not block
+    con = _root_connection().cursor()  # its own connection: a long export must not block
     try:
         reader = con.execute(sql, params).to_arrow_reader(batch_rows)
         yield from reader
