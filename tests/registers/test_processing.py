@@ -110,3 +110,20 @@ def test_update_via_api_and_unknown_uid(client, activity, api_token):
                          "00000000-0000-0000-0000-000000000000")
     assert missing.status_code == 404
     assert missing.json()["error"]["code"] == "not_found"
+
+
+def test_cnil_ods_export(client, activity):
+    import zipfile
+
+    response = client.get("/api/1/registers/processing-activities/export.ods")
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert archive.namelist()[0] == "mimetype"
+    assert archive.read("mimetype") == b"application/vnd.oasis.opendocument.spreadsheet"
+    content = archive.read("content.xml").decode()
+    from xml.etree import ElementTree
+
+    rows = ElementTree.fromstring(content).iter(
+        "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}table-row")
+    assert len(list(rows)) == 2
+    assert "Facturation de l’eau" in content and "Chiffrement" not in content

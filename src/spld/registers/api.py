@@ -128,6 +128,19 @@ def export_processing(request: HttpRequest, organization: str = "") -> HttpRespo
     return response
 
 
+@router.get("/processing-activities/export.ods", summary="Export ODS du registre (modèle CNIL)")
+def export_processing_ods(request: HttpRequest, organization: str = "") -> HttpResponse:
+    """The same table as an OpenDocument spreadsheet."""
+    org = get_object_or_404(Organization, slug=organization) if organization else None
+    internal = org is not None and has_perm(request.user, "registers.edit", org)
+    body = exports.cnil_ods(selectors.processing_list(organization=org),
+                            include_internal=internal)
+    response = HttpResponse(body, content_type="application/vnd.oasis.opendocument.spreadsheet")
+    response["Content-Disposition"] = (
+        f'attachment; filename="registre-traitements-{organization or "spld"}.ods"')
+    return response
+
+
 @router.get("/processing-activities/{uuid:uid}", summary="Un traitement")
 def get_processing(request: HttpRequest, uid: uuid.UUID) -> dict[str, Any]:
     """One processing activity."""

@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+import zipfile
 from collections.abc import Iterable
 from typing import Any
+from xml.sax.saxutils import escape
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -29,14 +31,13 @@ CNIL_COLUMNS = [
 ]
 
 
-def cnil_csv(activities: Iterable[ProcessingActivity], *, include_internal: bool) -> str:
-    """CSV (semicolon, as French spreadsheets expect) in the CNIL model-register layout."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CNIL_COLUMNS)
+def cnil_rows(activities: Iterable[ProcessingActivity], *,
+              include_internal: bool) -> list[list[str]]:
+    """Header and one row per processing activity, in the CNIL model-register layout."""
+    rows = [list(CNIL_COLUMNS)]
     for a in activities:
         purposes = [vocab.label(p) for p in a.purposes]
-        writer.writerow([
+        rows.append([
             a.name, str(a.uid), a.created_at.date().isoformat(), a.updated_at.date().isoformat(),
             a.organization.name, a.organization.dpo_contact,
             ", ".join(o.name for o in a.joint_controllers.all()),
@@ -55,8 +56,52 @@ def cnil_csv(activities: Iterable[ProcessingActivity], *, include_internal: bool
             a.security_measures if include_internal else _("(interne, communiqué sur demande "
                                                            "de la CNIL)"),
             "oui" if a.dpia_required else "non", a.dpia_reason,
-            a.get_status_display(), a.start_date.isoformat() if a.start_date else "",
+            str(a.get_status_display()), a.start_date.isoformat() if a.start_date else "",
         ])
+    return rows
+
+
+def cnil_csv(activities: Iterable[ProcessingActivity], *, include_internal: bool) -> str:
+    """CSV (semicolon, as French spreadsheets expect) in the CNIL model-register layout."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerows(cnil_rows(activities, include_internal=include_internal))
+    return buffer.getvalue()
+
+
+_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+    'manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:version="1.2" '
+    'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    "</manifest:manifest>"
+)
+
+
+def cnil_ods(activities: Iterable[ProcessingActivity], *, include_internal: bool) -> bytes:
+    """The same table as an OpenDocument spreadsheet (one sheet « Registre »)."""
+    cells = "".join(
+        "<table:table-row>" + "".join(
+            f'<table:table-cell office:value-type="string"><text:p>{escape(value)}</text:p>'
+            "</table:table-cell>" for value in row) + "</table:table-row>"
+        for row in cnil_rows(activities, include_internal=include_internal))
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="Registre">'
+        f"{cells}</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        # The mimetype entry comes first and uncompressed, as ODF requires.
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
+                         compress_type=zipfile.ZIP_STORED)
+        archive.writestr("META-INF/manifest.xml", _MANIFEST, compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
