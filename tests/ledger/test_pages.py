@@ -83,3 +83,11 @@ def test_entry_link_include(client, org, spld_admin, django_assert_num_queries):
     assert "Inscrit" not in template.render(Context({"obj": make_organization("jamais-inscrite")}))
     # And the organisation page carries it.
     assert f"entrée n° {index}" in client.get(org.get_absolute_url()).content.decode()
+
+
+def test_admin_lists_are_read_only(client, spld_admin, append_things):
+    append_things(2)
+    client.force_login(spld_admin)
+    for model in ("logentry", "checkpoint", "witness", "cosignature"):
+        assert client.get(f"/admin/ledger/{model}/").status_code == 200
+    assert client.get("/admin/ledger/logentry/add/").status_code == 403
