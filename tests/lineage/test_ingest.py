@@ -118,3 +118,13 @@ def test_batch_summary_and_gzip(client, api_token):
     assert late.status_code == 200
     run.refresh_from_db()
     assert run.state == "COMPLETE"
+
+
+def test_oversized_and_hostile_inputs(client, api_token, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    big = [run_event("j", inputs=[f"d{i}" for i in range(50)])]
+    response = post(client, "/api/v1/lineage/batch", big, api_token)
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "too_large"
+    hostile = "dataset:" + ":" * 5000
+    assert client.get("/api/1/lineage", {"node": hostile}).status_code == 404

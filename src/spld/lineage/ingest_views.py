@@ -6,7 +6,7 @@ import json
 import zlib
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -53,6 +53,9 @@ def _parse(request: HttpRequest) -> tuple[Any, Any, JsonResponse | None]:
             "Authentification requise : jeton d’organisation (Authorization: Bearer …)."))
     try:
         return actor, _body(request), None
+    except RequestDataTooBig:
+        return actor, None, _error(413, "too_large", _(
+            "Corps trop volumineux : envoyez des lots plus petits."))
     except (ValueError, OSError, EOFError, zlib.error):
         return actor, None, _error(400, "invalid_json", _("Le corps n’est pas du JSON valide."))
 

@@ -19,7 +19,8 @@ def resolve_node(node: str) -> Job | Dataset | None:
     """`job:{ns}:{name}` or `dataset:{ns}:{name}`; namespaces may themselves contain ':'."""
     kind, sep, rest = node.partition(":")
     model = {"job": Job, "dataset": Dataset}.get(kind)
-    if model is None or not sep or ":" not in rest:
+    # Bounded so that a hostile node id cannot build an enormous query.
+    if model is None or not sep or ":" not in rest or len(rest) > 2100 or rest.count(":") > 30:
         return None
     # Try every split point: "postgres://db:5432:public.t" is ambiguous without a lookup.
     candidates = []
