@@ -1,5 +1,6 @@
 """Sign-in, registration, e-mail verification, the user's space and API tokens."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -40,8 +41,10 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             return redirect(_next_url(request) or "accounts:space")
     elif request.method == "POST":
         status = 400
+    oidc_provider = settings.OIDC_PROVIDER_NAME if settings.OIDC_DISCOVERY_URL else ""
     return render(request, "accounts/sign_in.html",
-                  {"form": form, "next": _next_url(request)}, status=status)
+                  {"form": form, "next": _next_url(request), "oidc_provider": oidc_provider},
+                  status=status)
 
 
 @require_POST

@@ -53,6 +53,14 @@ def transparency_hub() -> list[HubEntry]:
                  _("Chaque publication est inscrite dans un journal infalsifiable que chacun peut "
                    "vérifier."),
                  _url("ledger:journal")),
+        HubEntry(_("Droits des habitants"),
+                 _("Combien de demandes d’accès, d’effacement ou d’opposition, et si les "
+                   "réponses arrivent à temps."),
+                 _url("rights:statistics")),
+        HubEntry(_("Vérifier un reçu"),
+                 _("Contrôlez qu’un reçu de consentement ou de demande est authentique et "
+                   "inscrit au journal."),
+                 _url("rights:verify")),
     ]
 
 
