@@ -157,6 +157,7 @@ def _committee(admin: Any) -> CommitteeMeeting | None:
 def _indicator_history(organizations: list[Organization]) -> None:
     """Quarterly synthetic history for the past two years, then today's computed values."""
     today = timezone.localdate()
+    rows = []
     for organization in organizations:
         seed = int(hashlib.sha256(organization.slug.encode()).hexdigest()[:8], 16)
         for quarter in range(8, 0, -1):
@@ -165,9 +166,10 @@ def _indicator_history(organizations: list[Organization]) -> None:
                 value = min(100.0, indicator.threshold + 2 + (seed >> k) % 12 + (8 - quarter))
                 if organization.slug == "sotraval" and indicator.code == "open_datasets":
                     value = 55.0 - 4 * (8 - quarter)  # slides under its threshold of 50 %
-                IndicatorValue.objects.get_or_create(
-                    organization=organization, code=indicator.code, at_date=at,
-                    defaults={"value": float(value)})
+                rows.append(IndicatorValue(organization=organization, code=indicator.code,
+                                           at_date=at, value=float(value)))
+    # Existing (organisation, code, date) rows are kept: the demo stays idempotent.
+    IndicatorValue.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def load(admin: Any, progress: Callable[[str], None]) -> None:
@@ -268,9 +270,8 @@ def load(admin: Any, progress: Callable[[str], None]) -> None:
                  "humaines qui s’écartent du score.", issued_on=meeting.date)
     last_year = year - 1
     if not AnnualReport.objects.filter(year=last_year).exists():
-        report = services.generate_annual_report(actor=admin, year=last_year)
-        services.update_report_text(
-            actor=admin, report=report,
+        report = services.generate_annual_report(
+            actor=admin, year=last_year,
             introduction="Ce rapport dit ce qui s’est passé pendant l’année. Il est écrit pour "
                          "tous. Les chiffres viennent des registres publics.",
             recommendations="Publier les analyses d’impact avant le début des traitements. "

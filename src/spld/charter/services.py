@@ -902,7 +902,8 @@ def _render_report(annual: Any) -> Any:
     return annual
 
 
-def generate_annual_report(*, actor: Any, year: int) -> Any:
+def generate_annual_report(*, actor: Any, year: int, introduction: str | None = None,
+                           recommendations: str | None = None) -> Any:
     """Compute the year's facts, the readability score and the PDF of a draft report."""
     from spld.charter import report as report_module
     from spld.charter.models import AnnualReport
@@ -915,6 +916,10 @@ def generate_annual_report(*, actor: Any, year: int) -> Any:
         raise ValidationError(_("Le rapport {y} est publié : il ne peut plus être régénéré."
                                 ).format(y=year), code="duplicate")
     annual.facts = report_module.build_facts(year)
+    if introduction is not None:
+        annual.introduction = introduction.strip()
+    if recommendations is not None:
+        annual.recommendations = recommendations.strip()
     return _render_report(annual)
 
 
