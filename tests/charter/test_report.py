@@ -142,3 +142,24 @@ def test_daily_checks_command(spld_admin, active):
     call_command("charter", "check")
     assert IndicatorValue.objects.filter(organization=active.organization).exists()
     call_command("charter", "seed")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_report_page_buttons_generate_then_publish(client, spld_admin, citizen):
+    client.login(username=citizen.email, password=PASSWORD)
+    assert client.post("/charte/rapports/generer/", {"year": "2021"}).status_code == 403
+    client.logout()
+    client.login(username=spld_admin.email, password=PASSWORD)
+    r = client.post("/charte/rapports/generer/", {"year": "1900"})
+    assert r.status_code == 302 and not AnnualReport.objects.exists()
+    assert client.post("/charte/rapports/generer/", {"year": "2021"}).status_code == 302
+    call_command("db_worker", batch=True, reload=False)
+    report = AnnualReport.objects.get(year=2021)
+    from spld.core.models import TaskProgress
+
+    assert TaskProgress.objects.get(owner=spld_admin).label == "Rapport annuel 2021"
+    assert client.post("/charte/rapports/2021/publier/").status_code == 302
+    report.refresh_from_db()
+    assert report.status == "published" and report.published_at is not None
+    r = client.post("/charte/rapports/2021/publier/", follow=True)
+    assert "déjà publié" in r.content.decode()
