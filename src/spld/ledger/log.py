@@ -310,8 +310,22 @@ def _copy_postgres(
         raw = cursor.cursor  # the psycopg 3 cursor
         with raw.copy(
             f"COPY {entry_table} (index, leaf, leaf_hash, subject_type, subject_id, action, "  # noqa: S608
-            "actor_org, at, payload) FROM STDIN"
+            "actor_org, at, payload) FROM STDIN (FORMAT BINARY)"
         ) as copy:
+            # Binary COPY: no hex escaping of the bytea columns on either side.
+            copy.set_types(
+                [
+                    "int8",
+                    "bytea",
+                    "bytea",
+                    "varchar",
+                    "varchar",
+                    "varchar",
+                    "varchar",
+                    "timestamptz",
+                    "bytea",
+                ]
+            )
             for i, data, h, leaf in entries:
                 copy.write_row(
                     (
@@ -327,7 +341,8 @@ def _copy_postgres(
                     )
                 )
         if nodes:
-            with raw.copy(f"COPY {node_table} (key, hash) FROM STDIN") as copy:  # noqa: S608
+            with raw.copy(f"COPY {node_table} (key, hash) FROM STDIN (FORMAT BINARY)") as copy:  # noqa: S608
+                copy.set_types(["int8", "bytea"])
                 for k, h in nodes:
                     copy.write_row((k, h))
 
