@@ -188,3 +188,27 @@ def test_record_indicator_values_keeps_a_history(spld_admin, active):
     assert IndicatorValue.objects.count() == len(indicators.INDICATORS)
     card = selectors.scorecard(active.organization)
     assert [row.principle.number for row in card["rows"]] == list(range(1, 12))
+
+
+def test_dpia_indicator_reads_the_registers(org, editor, dpo):
+    import json
+    from pathlib import Path
+
+    from spld.registers import services as registers
+    from tests.registers.conftest import processing_fields
+
+    document = json.loads((Path(__file__).parents[1] / "registers" / "fixtures" /
+                           "pia-example-2018-02-21.json").read_text(encoding="utf-8"))
+    today = timezone.localdate()
+    assert indicators.compute_all(org, today)["dpia_published"] is None
+    registers.create_processing_activity(actor=editor, organization=org,
+                                         **processing_fields())  # no DPIA needed: not counted
+    activity = registers.create_processing_activity(
+        actor=editor, organization=org,
+        **processing_fields(name="Suivi", dpia_required=True, dpia_reason="Grande échelle"))
+    assert indicators.compute_all(org, today)["dpia_published"] == 0.0
+    assessment = registers.import_pia(actor=editor, processing_activity=activity,
+                                      document=document)
+    registers.review_impact_assessment(actor=dpo, assessment=assessment)
+    registers.publish_impact_assessment(actor=dpo, assessment=assessment)
+    assert indicators.compute_all(org, today)["dpia_published"] == 100.0
