@@ -172,6 +172,23 @@ def _indicator_history(organizations: list[Organization]) -> None:
     IndicatorValue.objects.bulk_create(rows, ignore_conflicts=True)
 
 
+def measure_today(admin: Any, progress: Callable[[str], None]) -> None:
+    """Today's indicator values from the registers as they are, then proposals and reminders."""
+    services.record_indicator_values(actor=admin)
+    services.propose_alerts_from_indicators(actor=admin)
+    services.check_overdue_evaluations(actor=admin)
+    progress("charte : indicateurs du jour mesurés")
+
+
+def _measure_again_after_the_other_demos() -> None:
+    # The catalogue and registers demos may run after this one: measuring once more at the
+    # very end gives today's values from their data (the loader loop sees appended items).
+    from spld.demo import services as demo_services
+
+    if measure_today not in demo_services.EXTRA_LOADERS:
+        demo_services.EXTRA_LOADERS.append(measure_today)
+
+
 def load(admin: Any, progress: Callable[[str], None]) -> None:
     """Load the charter demo (skips what exists)."""
     _versions(admin)
@@ -251,9 +268,8 @@ def load(admin: Any, progress: Callable[[str], None]) -> None:
     signatory_orgs = [m.organization for m in Membership.objects.select_related("organization")
                       .filter(status__in=[S.ACTIVE, S.ALERT_1, S.ALERT_2, S.FINAL_NOTICE])]
     _indicator_history(signatory_orgs)
-    services.record_indicator_values(actor=admin, organizations=signatory_orgs)
-    services.propose_alerts_from_indicators(actor=admin)
-    services.check_overdue_evaluations(actor=admin)
+    measure_today(admin, progress)
+    _measure_again_after_the_other_demos()
     if meeting is not None and not meeting.opinions.exists():
         excluded = Membership.objects.filter(status=S.EXCLUDED).first()
         if excluded is not None:
