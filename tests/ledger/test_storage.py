@@ -136,3 +136,10 @@ def test_leaf_bytes_are_rfc8785_for_any_string(text):
         payload=b"{}",
     )
     assert leaf.leaf_bytes() == canonical_json(leaf.document())
+
+
+@pytest.mark.django_db
+def test_record_returns_the_stored_entry():
+    entry = services.record(actor=None, subject=Thing("r"), action="created")
+    stored = LogEntry.objects.get(index=entry.index)
+    assert bytes(stored.leaf) == entry.leaf and bytes(stored.leaf_hash) == entry.leaf_hash

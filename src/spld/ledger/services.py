@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from spld.core.models import PublicRecord
 from spld.core.permissions import require
-from spld.ledger import log, note
+from spld.ledger import log, merkle, note
 from spld.ledger.models import Checkpoint, Cosignature, LogEntry, Witness
 
 # A cosignature dated this far in the future is refused (clock skew allowance).
@@ -71,8 +71,11 @@ def record(*, actor: Any, subject: PublicRecord, action: str) -> LogEntry:
     """Append one leaf for `action` on `subject`, inside the caller's transaction."""
     leaf = _new_leaf(actor, subject, action, timezone.now())
     index = log.append([leaf])
+    data = leaf.leaf_bytes()  # the same bytes the log stored and hashed
     return LogEntry(
         index=index,
+        leaf=data,
+        leaf_hash=merkle.leaf_hash(data),
         subject_type=leaf.subject_type,
         subject_id=leaf.subject_id,
         action=leaf.action,
