@@ -27,7 +27,12 @@ def test_demo_is_complete_and_idempotent(spld_admin, client):
     assert bank.exclusions.get().votes_for == 5
     year = timezone.localdate().year
     assert set(Evaluation.objects.values_list("year", flat=True)) == {year - 2, year - 1}
-    assert AnnualReport.objects.get(year=year - 1).status == "published"
+    report = AnnualReport.objects.get(year=year - 1)
+    assert report.status == "published"
+    # both alert cycles happened last year, so last year's report tells them
+    assert report.facts["remediations"] == ["Eau du Ponant"]
+    assert [x["votes_for"] for x in report.facts["exclusions"]] == [5]
+    assert report.facts["new_signatories"] == ["Opérateur du réseau Bibus"]
     assert Membership.objects.get(organization__slug="sotraval").alerts.filter(
         status="proposed").exists()
     counts = (Membership.objects.count(), Evaluation.objects.count())

@@ -73,11 +73,48 @@ def _backdate(membership: Membership, *, active_days: int | None, status_days: i
         status_since=_d(status_days),
         active_since=_d(active_days) if active_days is not None else None)
     events = list(MembershipEvent.objects.filter(membership=membership).order_by("at", "pk"))
-    start = active_days + 60 if active_days is not None else status_days + 30
-    step = max(1, (start - status_days) // max(1, len(events)))
+    # Application 60 days before, the last step (activation) on the day itself.
+    step = 60 // max(1, len(events) - 1)
     for i, event in enumerate(events):
-        MembershipEvent.objects.filter(pk=event.pk).update(at=_d(max(status_days,
-                                                                     start - i * step)))
+        days = status_days if i == len(events) - 1 else status_days + 60 - i * step
+        MembershipEvent.objects.filter(pk=event.pk).update(at=_d(days))
+    membership.refresh_from_db()
+
+
+def _exclusion_day() -> dt.date:
+    """The committee voted the demo exclusion in November of last year."""
+    return dt.date(timezone.localdate().year - 1, 11, 20)
+
+
+def _at(day: tuple[int, int, int]) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(*day, 10, 0))
+
+
+def _replay(membership: Membership, dates: dict[str, list[tuple[int, int, int]]]) -> None:
+    """Put a demo alert cycle back in last year so that last year's report tells it."""
+    from spld.charter.models import Alert
+
+    seen: dict[str, int] = {}
+    events = list(membership.events.order_by("at", "pk"))
+    for event in events:
+        n = seen.get(event.action, 0)
+        seen[event.action] = n + 1
+        if event.action in dates and n < len(dates[event.action]):
+            event.at = _at(dates[event.action][n])
+            MembershipEvent.objects.filter(pk=event.pk).update(at=event.at)
+    escalations = [e for e in events if e.action in ("alert_raised", "alert_escalated",
+                                                     "final_notice")]
+    following = {e.pk: events[i + 1].at if i + 1 < len(events) else None
+                 for i, e in enumerate(events)}
+    alerts = membership.alerts.exclude(status__in=["proposed", "dismissed"]).order_by("level")
+    for alert, event in zip(alerts, escalations, strict=False):
+        Alert.objects.filter(pk=alert.pk).update(
+            raised_at=event.at, deadline=event.at.date() + dt.timedelta(days=45),
+            answered_at=event.at + dt.timedelta(days=7) if alert.answer else None,
+            resolved_at=following[event.pk])
+    activated = next((e.at for e in events if e.action == "activated"), None)
+    Membership.objects.filter(pk=membership.pk).update(status_since=events[-1].at,
+                                                       active_since=activated)
     membership.refresh_from_db()
 
 
@@ -144,7 +181,7 @@ def _committee(admin: Any) -> CommitteeMeeting | None:
     meeting = CommitteeMeeting.objects.order_by("date").first()
     if meeting is None:
         meeting = services.schedule_meeting(
-            actor=admin, date=timezone.localdate() - dt.timedelta(days=150),
+            actor=admin, date=_exclusion_day(),
             title="Séance de suivi des alertes",
             agenda="1. Alertes en cours.\n2. Mise en demeure de la banque.\n3. Rapport annuel.")
         services.record_minutes(
@@ -225,8 +262,9 @@ def load(admin: Any, progress: Callable[[str], None]) -> None:
                       "contracting_authority": orgs.get("brest-metropole")
                       or Organization.objects.get(slug="brest-metropole")}
         membership = _activate(admin, organization, **kwargs)
-        _backdate(membership, active_days=(today - dt.date(year - 2, 2, 1)).days,
-                  status_days=(today - dt.date(year - 2, 2, 1)).days)
+        # The transport operator joined last year with its new contract; the others earlier.
+        start = dt.date(year - 1, 3, 1) if slug == "operateur-bibus" else dt.date(year - 2, 2, 1)
+        _backdate(membership, active_days=(today - start).days, status_days=(today - start).days)
         if slug in EVALUATED:
             for y in (year - 2, year - 1):
                 if slug == "sotraval" and y == year - 1:
@@ -246,6 +284,9 @@ def load(admin: Any, progress: Callable[[str], None]) -> None:
                                   answer="Les résultats sont désormais publiés au registre.")
             services.remediate(actor=admin, membership=membership,
                                reason="Résultats publiés : manquement corrigé.")
+            _replay(membership, {"applied": [(year - 2, 1, 10)], "review_started": [
+                (year - 2, 1, 20)], "activated": [(year - 2, 2, 1)], "alert_raised": [
+                (year - 1, 5, 10)], "remediated": [(year - 1, 6, 16)]})
         levels_needed = {S.ALERT_1: 1, S.ALERT_2: 2, S.FINAL_NOTICE: 3, S.EXCLUDED: 3}
         for n in range(levels_needed.get(target, 0)):
             alert = _alert(admin, membership, 6 if n < 2 else 2,
@@ -259,7 +300,11 @@ def load(admin: Any, progress: Callable[[str], None]) -> None:
             services.exclude(actor=admin, membership=membership,
                              decision="Aucune correction après la mise en demeure : exclusion.",
                              votes_for=5, votes_against=1, abstentions=1,
-                             decided_on=today - dt.timedelta(days=150), meeting=meeting)
+                             decided_on=_exclusion_day(), meeting=meeting)
+            _replay(membership, {"applied": [(year - 2, 1, 12)], "review_started": [
+                (year - 2, 1, 22)], "activated": [(year - 2, 2, 1)], "alert_raised": [
+                (year - 1, 3, 2)], "alert_escalated": [(year - 1, 6, 2)], "final_notice": [
+                (year - 1, 9, 1)], "excluded": [(year - 1, 11, 20)]})
         if target == S.WITHDRAWN:
             services.withdraw(actor=admin, membership=membership,
                               reason="L’université rejoindra la charte par la convention "
