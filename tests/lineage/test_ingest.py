@@ -31,7 +31,7 @@ def test_single_event_created_then_duplicate(client, api_token):
     assert Event.objects.count() == 1
     run = Run.objects.get()
     assert run.state == "START" and run.facets["spld_custom"]["k"] == 1
-    assert Event.objects.get().payload["run"]["facets"]["spld_custom"]["k"] == 1
+    assert Event.objects.get().document()["run"]["facets"]["spld_custom"]["k"] == 1
     assert {d.name for d in Dataset.objects.all()} == {"releves", "factures"}
 
 
