@@ -157,3 +157,29 @@ def test_escalation_visible_in_the_api(client, spld_admin, active):
 def test_openapi_lists_the_charter_endpoints(client):
     schema = client.get("/api/1/openapi.json").json()
     assert "/api/1/charter/memberships/{slug}/transitions" in schema["paths"]
+
+
+HOSTILE = ["", "<script>", "a" * 6000, "' OR 1=1 --", "😀", "2024-02-30", "-1", None, [], {}]
+
+
+def test_hostile_bodies_never_give_a_500(client, spld_admin, active):
+    client.login(username=spld_admin.email, password=PASSWORD)
+    slug = active.organization.slug
+    endpoints = {
+        f"{BASE}/memberships": ["organization", "route", "contract_start", "contracting_authority"],
+        f"{BASE}/memberships/{slug}/transitions": ["to_status", "reason"],
+        f"{BASE}/memberships/{slug}/assessment/answers": ["principle", "practice"],
+        f"{BASE}/memberships/{slug}/assessment/decision": ["outcome", "reasons"],
+        f"{BASE}/alerts": ["organization", "principle", "deadline"],
+        f"{BASE}/memberships/{slug}/exclusion": ["votes_for", "decided_on"],
+        f"{BASE}/memberships/{slug}/evaluations": ["year", "answers"],
+        f"{BASE}/alerts/999999/answer": ["answer"],
+    }
+    for url, fields in endpoints.items():
+        for field in fields:
+            for value in HOSTILE:
+                r = client.post(url, {field: value}, content_type="application/json")
+                assert r.status_code < 500, (url, field, value, r.content[:200])
+                assert "error" in r.json(), (url, field, value)
+        r = client.post(url, "not json", content_type="application/json")
+        assert 400 <= r.status_code < 500
