@@ -31,9 +31,10 @@ from spld.core.principles import PRINCIPLES
 
 
 def evaluation_due_date(year: int) -> dt.date:
-    """Last day to file the self-evaluation of `year` (by default 31 March of the next year)."""
-    days = int(getattr(settings, "CHARTER_EVALUATION_DUE_DAYS", 90))
-    return dt.date(year + 1, 1, 1) + dt.timedelta(days=days - 1)
+    """Last day to file the self-evaluation of `year` (31 March of the next year by default)."""
+    month, day = (int(part) for part in str(
+        getattr(settings, "CHARTER_EVALUATION_DUE", "03-31")).split("-"))
+    return dt.date(year + 1, month, day)
 
 
 def memberships() -> QuerySet[Membership]:
