@@ -245,3 +245,29 @@ def test_team_appoints_committee_members(client, spld_admin, committee_member):
                                         "mandate_end": "2099-01-01"})
     assert r.status_code == 302
     assert "Membre" in client.get("/charte/comite/").content.decode()
+
+
+def test_evidence_files_are_private(client, org, org_admin, citizen, committee_member,
+                                    version_one):
+    membership = services.apply(actor=org_admin, organization=org)
+    answer = services.save_answer(actor=org_admin, assessment=membership.assessments.get(),
+                                  principle=6, practice="x", responsible="DPO")
+    evidence = services.add_evidence(actor=org_admin, answer=answer, label="Registre",
+                                     file=SimpleUploadedFile("registre.pdf", PDF))
+    url = f"/charte/espace/{org.slug}/preuves/{evidence.pk}/"
+    assert client.get(url).status_code == 302
+    login(client, citizen)
+    assert client.get(url).status_code == 403
+    client.logout()
+    login(client, committee_member)
+    r = client.get(url)
+    assert r.status_code == 200 and b"".join(r.streaming_content) == PDF
+    assert client.get(f"/charte/espace/autre/preuves/{evidence.pk}/").status_code == 404
+
+
+def test_public_evaluations_on_the_signatory_page(client, dpo, active):
+    services.submit_evaluation(actor=dpo, membership=active, year=timezone.localdate().year,
+                               answers={n: ("partial", f"Commentaire {n}")
+                                        for n in range(1, 12)}, summary="Synthèse publique")
+    html = client.get(f"/charte/signataires/{active.organization.slug}/").content.decode()
+    assert "Synthèse publique" in html and "Commentaire 11" in html

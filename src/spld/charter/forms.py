@@ -93,6 +93,8 @@ class ExclusionForm(forms.Form):
     votes_against = forms.IntegerField(label=_("Voix contre"), min_value=0)
     abstentions = forms.IntegerField(label=_("Abstentions"), min_value=0, initial=0)
     decided_on = forms.DateField(label=_("Date de la décision"), widget=DateInput)
+    meeting = forms.ModelChoiceField(label=_("Réunion du comité"), required=False,
+                                     queryset=CommitteeMeeting.objects.all())
 
 
 class EvaluationForm(forms.Form):

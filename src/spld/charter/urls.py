@@ -24,5 +24,6 @@ urlpatterns = [
     path("rapports/<int:year>.pdf", views.report_pdf, name="report_pdf"),
     path("espace/<slug:slug>/", views.space, name="space"),
     path("espace/<slug:slug>/transmettre/", views.space_submit, name="space_submit"),
+    path("espace/<slug:slug>/preuves/<int:pk>/", views.evidence_file, name="evidence"),
     path("espace/<slug:slug>/<str:action>/", views.space_action, name="space_action"),
 ]

@@ -386,6 +386,25 @@ def space_action(request: HttpRequest, slug: str, action: str) -> HttpResponse:
     return _run(request, organization, action, fn, success, files=action == "answer")
 
 
+def evidence_file(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """An evidence file, for the organisation and its reviewers only (never public)."""
+    from spld.charter.models import Evidence
+
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("answer__assessment__membership__organization"),
+        pk=pk, answer__assessment__membership__organization__slug=slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    require(request.user, "charter.view_private", evidence.answer.assessment.membership)
+    if not evidence.file:
+        raise Http404
+    response = FileResponse(evidence.file.open("rb"), as_attachment=True,
+                            filename=evidence.file.name.rsplit("/", 1)[-1],
+                            content_type=evidence.content_type or "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 @require_POST
 def space_submit(request: HttpRequest, slug: str) -> HttpResponse:
     """Send the capacity assessment to the reviewers."""
