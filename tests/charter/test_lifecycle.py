@@ -179,3 +179,11 @@ def test_second_organisation_gets_its_own_membership(spld_admin, version_one):
     b = services.apply(actor=spld_admin, organization=make_organization("asso-test",
                                                                           kind="association"))
     assert a.pk != b.pk and b.status == "applied"
+
+
+def test_a_stale_copy_cannot_move_the_membership(spld_admin, org_admin, active):
+    stale = Membership.objects.get(pk=active.pk)
+    services.withdraw(actor=org_admin, membership=active, reason="Départ")
+    with pytest.raises(ValidationError, match="vient de changer"):
+        services.withdraw(actor=org_admin, membership=stale, reason="Encore")
+    assert active.events.filter(action="withdrawn").count() == 1

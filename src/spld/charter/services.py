@@ -94,6 +94,13 @@ def _require_reason(reason: str) -> str:
 def _move(*, actor: Any, membership: Membership, target: str, reason: str,
           action: str | None = None) -> MembershipEvent:
     """Apply one state-machine transition and log it (call inside a transaction)."""
+    # Lock the row and re-read its status: two people acting at once must not both move it.
+    current = Membership.objects.select_for_update().values_list("status", flat=True).get(
+        pk=membership.pk)
+    if current != membership.status:
+        raise ValidationError(_("Le statut de cette adhésion vient de changer ({s}) : "
+                                "rechargez la page.").format(s=Membership.Status(current).label),
+                              code="duplicate")
     transition = lifecycle.find(membership.status, target)
     now = timezone.now()
     source = membership.status
