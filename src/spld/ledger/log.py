@@ -15,7 +15,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -194,26 +194,44 @@ def append(leaves: Sequence[NewLeaf]) -> int:
         raise ValueError("nothing to append")
     with transaction.atomic(savepoint=False):
         first, blob = _lock_and_read()
-        size = first
         frontier = _split_hashes(blob)
-        entries, nodes = [], []
-        for leaf in leaves:
-            data = leaf.leaf_bytes()
-            if len(data) > 0xFFFF:  # tlog-tiles entry bundles use 16-bit lengths
-                raise LogError("leaf document too long")
-            h = merkle.leaf_hash(data)
-            entries.append((size, data, h, leaf))
-            # Binary-counter carry: every trailing 1 bit of the old size closes a subtree.
-            i, level, cur = size, 0, h
-            while i & 1:
-                cur = merkle.node_hash(frontier.pop(), cur)
-                level, i = level + 1, i >> 1
-                nodes.append((node_key(level, i), cur))
-            frontier.append(cur)
-            size += 1
-        _write(entries, nodes, size, merkle.root_from_subtrees(frontier), b"".join(frontier))
+        nodes: list[tuple[int, bytes]] = []
+
+        def rows() -> Iterator[tuple[int, bytes, bytes, NewLeaf]]:
+            size = first
+            for leaf in leaves:
+                data = leaf.leaf_bytes()
+                if len(data) > 0xFFFF:  # tlog-tiles entry bundles use 16-bit lengths
+                    raise LogError("leaf document too long")
+                h = merkle.leaf_hash(data)
+                # Binary-counter carry: each trailing 1 bit of the old size closes a subtree.
+                i, level, cur = size, 0, h
+                while i & 1:
+                    cur = merkle.node_hash(frontier.pop(), cur)
+                    level, i = level + 1, i >> 1
+                    nodes.append((node_key(level, i), cur))
+                frontier.append(cur)
+                yield size, data, h, leaf
+                size += 1
+
+        conn = transaction.get_connection()
+        if conn.vendor == "postgresql" and len(leaves) > 50:
+            # Streamed: PostgreSQL stores rows while Python hashes the next ones (2 cores).
+            _copy_postgres(conn, rows(), nodes)
+            _set_state(first + len(leaves), frontier)
+        else:
+            _write(list(rows()), nodes, first + len(leaves), frontier)
         _schedule_checkpoint()
     return first
+
+
+def _set_state(size: int, frontier: list[bytes]) -> None:
+    LogState.objects.filter(id=1).update(
+        size=size,
+        root=merkle.root_from_subtrees(frontier),
+        frontier=b"".join(frontier),
+        updated_at=timezone.now(),
+    )
 
 
 _INSERT_SMALL = """
@@ -233,17 +251,11 @@ def _write(
     entries: list[tuple[int, bytes, bytes, NewLeaf]],
     nodes: list[tuple[int, bytes]],
     size: int,
-    root: bytes,
-    frontier: bytes,
+    frontier_hashes: list[bytes],
 ) -> None:
+    root, frontier = merkle.root_from_subtrees(frontier_hashes), b"".join(frontier_hashes)
     conn = transaction.get_connection()
     if conn.vendor == "postgresql":
-        if len(entries) > 50:
-            _copy_postgres(conn, entries, nodes)
-            LogState.objects.filter(id=1).update(
-                size=size, root=root, frontier=frontier, updated_at=timezone.now()
-            )
-            return
         # Small appends (the product's case): everything in one round trip.
         cols = list(
             zip(
@@ -302,7 +314,7 @@ def _write(
 
 
 def _copy_postgres(
-    conn: Any, entries: list[tuple[int, bytes, bytes, NewLeaf]], nodes: list[tuple[int, bytes]]
+    conn: Any, entries: Iterable[tuple[int, bytes, bytes, NewLeaf]], nodes: list[tuple[int, bytes]]
 ) -> None:
     """Bulk path: COPY is several times faster than multi-row INSERT for big batches."""
     entry_table, node_table = LogEntry._meta.db_table, TreeNode._meta.db_table
