@@ -121,31 +121,14 @@ def _filename(resource: Resource, ext: str) -> str:
 @router.get("/{rid}/data/csv/", summary="Export CSV (flux)")
 def export_csv(request: HttpRequest, rid: str) -> StreamingHttpResponse:
     """All matching rows as CSV, streamed; cells starting with = + - @ are neutralised."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
     resource, _actor = _readable(request, rid, "export_csv")
     _q, sql, params = _export_sql(request, resource, escape=True)
     catalog_services.count_download(resource=resource)
-
-    def generate() -> Any:
-        first = True
-        for batch in engine.stream_batches(sql, params):
-            sink = pa.BufferOutputStream()
-            pacsv.write_csv(batch, sink, pacsv.WriteOptions(include_header=first))
-            first = False
-            yield sink.getvalue().to_pybytes()
-        if first:  # no rows at all: still send the header line
-            yield (",".join(_header(sql, params)) + "\n").encode()
-
-    response = StreamingHttpResponse(generate(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        engine.stream_copy(sql, params, "FORMAT csv, HEADER true, DELIMITER ','"),
+        content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(resource, "csv")}"'
     return response
-
-
-def _header(sql: str, params: list[Any]) -> list[str]:
-    con = engine.connection()
-    return [d[0] for d in con.execute(f"SELECT * FROM ({sql}) LIMIT 0", params).description]  # noqa: S608
 
 
 @router.get("/{rid}/data/json/", summary="Export JSON (flux)")
@@ -154,19 +137,8 @@ def export_json(request: HttpRequest, rid: str) -> StreamingHttpResponse:
     resource, _actor = _readable(request, rid, "export_json")
     _q, sql, params = _export_sql(request, resource)
     catalog_services.count_download(resource=resource)
-    wrapped = f"SELECT CAST(to_json(t) AS VARCHAR) FROM ({sql}) t"  # noqa: S608
-
-    def generate() -> Any:
-        yield b"["
-        first = True
-        for strings in engine.stream_strings(wrapped, params):
-            if not strings:
-                continue
-            yield (("" if first else ",") + "\n" + ",\n".join(strings)).encode()
-            first = False
-        yield b"\n]\n"
-
-    response = StreamingHttpResponse(generate(), content_type="application/json")
+    response = StreamingHttpResponse(engine.stream_copy(sql, params, "FORMAT json, ARRAY true"),
+                                     content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{_filename(resource, "json")}"'
     return response
 

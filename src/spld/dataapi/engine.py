@@ -8,6 +8,7 @@ sends is ever formatted into SQL text.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import decimal
 import hashlib
@@ -331,7 +332,7 @@ def stream_batches(sql: str, params: list[Any], batch_rows: int = 100_000) -> It
     """Arrow record batches of a query, fetched lazily (memory does not grow with the table)."""
     con = _root_connection().cursor()  # its own connection: a long export must not block
     try:
-        reader = con.execute(sql, params).to_arrow_reader(batch_rows)
+        reader = con.sql(sql, params=params).to_arrow_reader(batch_rows)
         yield from reader
     finally:
         con.close()
@@ -341,3 +342,45 @@ def stream_strings(sql: str, params: list[Any], batch_rows: int = 100_000) -> It
     """Lists of strings from a one-column VARCHAR query, fetched lazily."""
     for batch in stream_batches(sql, params, batch_rows):
         yield batch.column(0).to_pylist()
+
+
+def stream_copy(sql: str, params: list[Any], options: str) -> Iterator[bytes]:
+    """DuckDB's own writer (COPY … TO a named pipe) streamed in chunks: fast, constant memory.
+
+    A guard write end keeps reads blocking until the COPY ends; if the client goes away,
+    closing the read end makes the COPY fail with a broken pipe, which ends the thread.
+    """
+    import fcntl
+    import logging
+    import os
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="spld-export-")
+    fifo = os.path.join(folder, "out")
+    os.mkfifo(fifo, 0o600)
+    rfd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    guard = os.open(fifo, os.O_WRONLY)
+    os.set_blocking(rfd, True)
+    with contextlib.suppress(OSError):
+        fcntl.fcntl(rfd, 1031, 1 << 20)  # F_SETPIPE_SZ: larger pipe, fewer wake-ups
+
+    def run() -> None:
+        con = _root_connection().cursor()
+        try:
+            con.execute(f"COPY ({sql}) TO '{fifo}' ({options})", params)
+        except duckdb.Error as exc:
+            logging.getLogger(__name__).info("export stopped: %s", str(exc).splitlines()[0])
+        finally:
+            con.close()
+            os.close(guard)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        while chunk := os.read(rfd, 1 << 20):
+            yield chunk
+    finally:
+        os.close(rfd)
+        thread.join(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
