@@ -171,7 +171,8 @@ def frictionless_rate(csv: Path, work: Path, rows: int) -> float | None:
                 break
             dst.write(line)
     start = time.perf_counter()
-    report = Resource(path=str(sample), schema=Schema.from_descriptor(SCHEMA)).validate()
+    report = Resource(path=sample.name, basepath=str(work),
+                      schema=Schema.from_descriptor(SCHEMA)).validate()
     seconds = time.perf_counter() - start
     if not report.valid:
         log(f"  frictionless found errors: {report.flatten(['type', 'note'])[:3]}")
