@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -130,8 +131,8 @@ def add_dataset(g: Graph, dataset: Dataset) -> URIRef:
     return node
 
 
-def catalog_graph(page: int, ext: str) -> Graph:
-    """One page of the catalogue with its hydra paging links."""
+def catalog_graph(page: int, ext: str, publisher: str = "") -> Graph:
+    """One page of the catalogue (optionally one publisher's) with its hydra paging links."""
     base = base_url()
     g = _graph()
     catalog = URIRef(f"{base}/catalog")
@@ -140,18 +141,22 @@ def catalog_graph(page: int, ext: str) -> Graph:
     g.add((catalog, DCTERMS.description, Literal(
         "Catalogue des données ouvertes du service public local de la donnée.", lang="fr")))
     datasets = selectors.open_datasets()
+    extra = ""
+    if publisher:
+        datasets = datasets.filter(publisher__slug=publisher)
+        extra = f"&publisher={quote(publisher)}"
     total = datasets.count()
     last = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
     for dataset in datasets[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]:
         g.add((catalog, DCAT.dataset, add_dataset(g, dataset)))
-    view = URIRef(f"{base}/catalog.{ext}?page={page}")
+    view = URIRef(f"{base}/catalog.{ext}?page={page}{extra}")
     g.add((view, RDF.type, HYDRA.PartialCollectionView))
-    g.add((view, HYDRA.first, URIRef(f"{base}/catalog.{ext}?page=1")))
-    g.add((view, HYDRA.last, URIRef(f"{base}/catalog.{ext}?page={last}")))
+    g.add((view, HYDRA.first, URIRef(f"{base}/catalog.{ext}?page=1{extra}")))
+    g.add((view, HYDRA.last, URIRef(f"{base}/catalog.{ext}?page={last}{extra}")))
     if page > 1:
-        g.add((view, HYDRA.previous, URIRef(f"{base}/catalog.{ext}?page={page - 1}")))
+        g.add((view, HYDRA.previous, URIRef(f"{base}/catalog.{ext}?page={page - 1}{extra}")))
     if page < last:
-        g.add((view, HYDRA.next, URIRef(f"{base}/catalog.{ext}?page={page + 1}")))
+        g.add((view, HYDRA.next, URIRef(f"{base}/catalog.{ext}?page={page + 1}{extra}")))
     g.add((catalog, HYDRA.totalItems, Literal(total, datatype=XSD.integer)))
     g.add((catalog, HYDRA.view, view))
     return g
@@ -181,7 +186,7 @@ def catalog_view(request: HttpRequest, ext: str = "") -> HttpResponse:
         page = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page = 1
-    return _respond(catalog_graph(page, ext), ext)
+    return _respond(catalog_graph(page, ext, request.GET.get("publisher", "")[:80]), ext)
 
 
 def dataset_view(request: HttpRequest, slug: str, ext: str) -> HttpResponse:

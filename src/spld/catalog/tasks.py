@@ -75,3 +75,14 @@ def fetch_resource(context: Any, resource_id: int, url: str,
         task_progress.report(task_id, done=100, total=100, message=exc.message)
         return {"ok": False, "code": exc.code, "message": exc.message}
     return {"ok": True, "version": version.number, "rows": version.row_count}
+
+
+@task()
+def harvest_source(source_id: int, actor: dict[str, Any]) -> dict[str, Any]:
+    """Harvest one DCAT or CKAN source."""
+    from spld.catalog.harvest import run_harvest
+    from spld.catalog.models import HarvestSource
+
+    run = run_harvest(actor=load_actor(actor), source=HarvestSource.objects.get(pk=source_id))
+    return {"created": run.created, "updated": run.updated, "deleted": run.deleted,
+            "errors": len(run.errors)}
