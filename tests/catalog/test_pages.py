@@ -97,3 +97,13 @@ def test_strangers_cannot_edit(client, citizen, editor, org):
     assert client.get(f"/donnees/{dataset.slug}/modifier/").status_code == 403
     assert client.get(f"/donnees/{dataset.slug}/ressources/ajouter/").status_code == 403
     assert client.get("/donnees/nouveau/").status_code == 403
+
+
+def test_org_datasets_include(editor, org):
+    from django.template import Context, Template
+
+    make_dataset(editor, org, title="Eau du robinet")
+    make_dataset(editor, org, title="Brouillon caché", publish=False)
+    html = Template("{% load catalog %}{% org_datasets organization %}").render(
+        Context({"organization": org}))
+    assert "Eau du robinet" in html and "Brouillon caché" not in html

@@ -16,3 +16,12 @@ def markdown(text: str) -> SafeString:
 def svg(text: str) -> SafeString:
     """Mark a chart SVG generated server-side (no user markup inside) as safe."""
     return mark_safe(text)  # noqa: S308
+
+
+@register.inclusion_tag("catalog/includes/org_datasets.html")
+def org_datasets(organization: object) -> dict[str, object]:
+    """The published datasets of an organisation (for its public page)."""
+    from spld.catalog.selectors import datasets_of
+
+    return {"organization": organization,
+            "datasets": list(datasets_of(organization).order_by("title")[:100])}
