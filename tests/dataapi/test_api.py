@@ -210,3 +210,22 @@ def test_precomputed_totals_match_real_counts(client, resource):
     for query, total in (("ligne__exact=A", 3), ("ligne__exact=Z", 0), ("commune__exact=29019", 4),
                          ("montees__exact=0", 1), ("ligne__exact=A&commune__exact=29019", 3)):
         assert client.get(url(resource) + "?" + query).json()["meta"]["total"] == total, query
+
+
+HOSTILE = ["", "0", "-1", "999999999999999999999", "1.5", "abc", "' OR 1=1 --", "<script>",
+           "%00", "é", "a" * 300, "=cmd|' /C calc'!A0", "null", "2024-02-30", ",", "a,b,,"]
+
+
+def test_fuzzing_every_operator_and_column_never_gives_500(client, resource):
+    from spld.dataapi.engine import OPERATORS
+
+    columns = ["__id", "arret", "ligne", "commune", "montees", "montant", "jour", "note"]
+    for column in columns:
+        for op in OPERATORS:
+            for value in HOSTILE[::3] if op not in ("exact", "in", "less") else HOSTILE:
+                response = client.get(url(resource), {f"{column}__{op}": value})
+                assert response.status_code in (200, 400), (column, op, value,
+                                                            response.content[:200])
+    for suffix in ("data/csv/", "data/json/", "data/parquet/", "data/geojson/"):
+        response = client.get(url(resource, suffix), {"montees__less": "abc"})
+        assert response.status_code == 400
