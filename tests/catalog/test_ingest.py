@@ -226,3 +226,16 @@ def test_type_error_beyond_the_sniffer_sample_is_reported_with_its_row(editor, o
     assert err.value.report["errors"] == [{"row": 30001, "column": "n", "check": "type",
                                            "value": "abc",
                                            "message": "valeur non conforme au type integer"}]
+
+
+def test_schema_booleans_french_and_custom_formats(editor, org):
+    schema = {"fields": [{"name": "ouvert", "type": "boolean"},
+                         {"name": "jour", "type": "date", "format": "%d/%m/%Y"},
+                         {"name": "montant", "type": "number", "decimalChar": ","}]}
+    data = "ouvert;jour;montant\noui;31/12/2024;12,5\nnon;01/01/2025;3\n".encode()
+    version = make_resource(editor, make_dataset(editor, org, schema=schema),
+                            data).current_version
+    table = pq.read_table(version.file_path)
+    assert table.column("ouvert").to_pylist() == [True, False]
+    assert str(table.column("jour").to_pylist()[0]) == "2024-12-31"
+    assert table.column("montant").to_pylist() == [12.5, 3.0]

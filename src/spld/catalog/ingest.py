@@ -621,7 +621,8 @@ def _schema_types(schema: dict[str, Any] | None) -> dict[str, str]:
     for f in validate_schema_descriptor(schema):
         kind = f.get("type", "string")
         custom = f.get("format", "default") not in ("default", "any", None)
-        if kind in ("date", "datetime") and custom or kind == "boolean" or (
+        custom_bool = kind == "boolean" and ("trueValues" in f or "falseValues" in f)
+        if kind in ("date", "datetime") and custom or custom_bool or (
                 kind == "number" and f.get("groupChar")):
             types[f["name"]] = "VARCHAR"
         else:
@@ -741,7 +742,7 @@ def ingest_file(src: Path, *, filename: str, dest: Path, workdir: Path,
         dest.parent.mkdir(parents=True, exist_ok=True)
         con.execute(
             f"COPY (SELECT CAST(rowid + 1 AS BIGINT) AS {ID_COLUMN}, * FROM data) "
-            f"TO {_lit(str(tmp))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)")
+            f"TO {_lit(str(tmp))} (FORMAT parquet, ROW_GROUP_SIZE 122880)")
         progress(80, _("version Parquet écrite"))
         typed = con.execute("DESCRIBE data").fetchall()
         result.columns = [
