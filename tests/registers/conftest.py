@@ -63,3 +63,15 @@ def pia_document():
 
 def bearer(token: str) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+def load_base_demo(monkeypatch: Any) -> Any:
+    """Demo organisations and users only (other apps' loaders are slow and tested by them)."""
+    import inspect
+
+    from spld.demo import services as demo_services
+
+    if "loaders" in inspect.signature(demo_services.load_demo).parameters:
+        return demo_services.load_demo(loaders=[])
+    monkeypatch.setattr(demo_services, "EXTRA_LOADERS", [])
+    return demo_services.load_demo()

@@ -7,17 +7,15 @@ import pytest
 from spld.lineage.models import Run
 from spld.registers import demo
 from spld.registers.models import Algorithm, DataFlow, ImpactAssessment, ProcessingActivity, Usage
+from tests.registers.conftest import load_base_demo
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_loads_twice_without_duplicates(client, monkeypatch):
-    from spld.demo import services as demo_services
-
     # The other apps' loaders (catalogue ingestion…) are slow and tested by their owners;
     # the registers' loader copes with missing datasets.
-    monkeypatch.setattr(demo_services, "EXTRA_LOADERS", [])
-    admin = demo_services.load_demo()
+    admin = load_base_demo(monkeypatch)
     demo.load(admin, lambda _m: None)
     counts = (ProcessingActivity.objects.count(), DataFlow.objects.count(),
               Usage.objects.count(), Algorithm.objects.count(), Run.objects.count())

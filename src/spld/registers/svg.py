@@ -124,10 +124,8 @@ def graph_svg(nodes: list[dict[str, Any]], edges: list[dict[str, Any]], *, title
             f'<text x="{x + NODE_W // 2}" y="{text_y + i * 16}" text-anchor="middle" '
             f'font-size="13" font-family="sans-serif" fill="#111">{escape(line)}</text>'
             for i, line in enumerate(lines))
-        if node.get("url"):
-            out.append(f'<a href={quoteattr(node["url"])}>{box}{text}</a>')
-        else:
-            out.append(box + text)
+        # No links inside: an image must not hold controls (the table beside it has them).
+        out.append(box + text)
     out.append("</svg>")
     return "".join(out)
 

@@ -1,0 +1,67 @@
+"""The registers' public pages in headless Chromium: no serious axe-core problem, no CSP error."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import CHROMIUM, browser, page  # noqa: F401  (fixtures)
+from tests.registers.conftest import load_base_demo
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
+              pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed")]
+
+
+def test_register_pages_are_accessible(live_server, page, monkeypatch):  # noqa: F811
+    from axe_playwright_python.sync_playwright import Axe
+
+    from spld.registers import demo
+    from spld.registers.models import Algorithm, ImpactAssessment, ProcessingActivity, Usage
+
+    admin = load_base_demo(monkeypatch)
+    demo.load(admin, lambda _m: None)
+    bus = Usage.objects.get(title="Restructuration du réseau Bibus 2026")
+    canteen = Usage.objects.get(title="Prévision de la fréquentation des cantines")
+    housing = Algorithm.objects.get(name="Cotation de la demande de logement social")
+    pages = [
+        ("/registres/", "registres"),
+        ("/registres/qui-detient-mes-donnees/", "Qui détient mes données ?"),
+        (ProcessingActivity.objects.first().get_absolute_url(), ""),
+        ("/registres/partages/", "Qui partage"),
+        ("/registres/organisations/brest-metropole/partages/", "Avec qui"),
+        ("/registres/usages/", "Cartographie des usages"),
+        (canteen.get_absolute_url(), canteen.title),
+        ("/registres/algorithmes/", "Algorithmes publics"),
+        (housing.get_absolute_url(), housing.name),
+        (f"/registres/algorithmes/{housing.uid}/versions/1/", "version 1"),
+        (f"/registres/algorithmes/{housing.uid}/expliquer/", "Comprendre"),
+        ("/registres/analyses-d-impact/", "Analyses d’impact"),
+        (ImpactAssessment.objects.filter(status="published").first().get_absolute_url(),
+         "Analyse d’impact"),
+        (f"/lignage/executions/{bus.lineage_run}/", "Le chemin des données"),
+    ]
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    problems = []
+    for path, heading in pages:
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, path
+        assert heading in page.locator("h1").inner_text(), path
+        results = Axe().run(page)
+        problems += [f"{path}: {v['id']} ({v['impact']}): {v['help']}"
+                     for v in results.response["violations"]
+                     if v.get("impact") in {"serious", "critical"}]
+    # The explanation form, filled in and posted.
+    page.goto(live_server.url + f"/registres/algorithmes/{housing.uid}/expliquer/")
+    page.fill("#id_anciennete", "24")
+    page.select_option("#id_ressources", "moins de 500 €")
+    page.select_option("#id_situation", "hébergé chez un tiers")
+    page.select_option("#id_handicap", "non")
+    page.fill("#id_enfants", "2")
+    page.click("button[type=submit]")
+    assert "Total : 109 points." in page.content()
+    results = Axe().run(page)
+    problems += [f"explanation: {v['id']} ({v['impact']}): {v['help']}"
+                 for v in results.response["violations"]
+                 if v.get("impact") in {"serious", "critical"}]
+    assert not problems, "\n".join(problems)
+    assert not [e for e in errors if "Content Security Policy" in e], errors
