@@ -14,7 +14,7 @@ api = NinjaAPI(
     description=(
         "API du Service public local de la donnée. Lecture publique sans authentification ; "
         "écriture avec un jeton d’organisation (`Authorization: Bearer spld_…`). "
-        "Erreurs : `{\"error\": {\"code\", \"message\", \"fields\"}}`."
+        'Erreurs : `{"error": {"code", "message", "fields"}}`.'
     ),
     urls_namespace="api",
 )
@@ -35,10 +35,18 @@ class WhoAmI(Schema):
     token_id: int
 
 
-@api.get("/whoami", response=WhoAmI, auth=token_auth, tags=["jetons"],
-         summary="Organisation derrière un jeton")
+@api.get(
+    "/whoami",
+    response=WhoAmI,
+    auth=token_auth,
+    tags=["jetons"],
+    summary="Organisation derrière un jeton",
+)
 def whoami(request: HttpRequest) -> dict[str, object]:
     """Check a token: the organisation it acts for."""
     actor = request.auth  # type: ignore[attr-defined]
-    return {"organization": actor.organization.slug,
-            "organization_name": actor.organization.name, "token_id": actor.token_id}
+    return {
+        "organization": actor.organization.slug,
+        "organization_name": actor.organization.name,
+        "token_id": actor.token_id,
+    }

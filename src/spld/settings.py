@@ -15,7 +15,9 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = env_path(
     "SPLD_DATA_DIR", "./spld-data", help="Folder for the SQLite database, keys and files."
 )
-DEBUG = env_bool("SPLD_DEBUG", False, help="Development mode: detailed error pages. Never in production.")
+DEBUG = env_bool(
+    "SPLD_DEBUG", False, help="Development mode: detailed error pages. Never in production."
+)
 DEMO_MODE = env_bool(
     "SPLD_DEMO", False, help="Set by `spld demo`: allows a generated secret key and demo accounts."
 )
@@ -75,7 +77,8 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    # WAL lets readers go on while the worker writes; IMMEDIATE avoids lock upgrades mid-transaction.
+    # WAL lets readers go on while the worker writes; IMMEDIATE avoids lock upgrades
+    # in the middle of a transaction.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -90,9 +93,9 @@ INSTALLED_APPS = [
     "spld.catalog",
     "spld.dataapi",
     "spld.rights",
+    "spld.charter",
     "spld.registers",
     "spld.lineage",
-    "spld.charter",
     "spld.demo",
     "spld.core.admin_apps.SpldAdminConfig",
     "django.contrib.auth",
@@ -150,12 +153,17 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_MAX_FAILURES = env_int(
-    "SPLD_LOGIN_MAX_FAILURES", 5, help="Wrong passwords allowed per account or address before a pause."
+    "SPLD_LOGIN_MAX_FAILURES",
+    5,
+    help="Wrong passwords allowed per account or address before a pause.",
 )
 LOGIN_THROTTLE_SECONDS = env_int(
     "SPLD_LOGIN_THROTTLE_SECONDS", 900, help="Length of that pause, in seconds."
@@ -189,13 +197,17 @@ TASKS = {
     }
 }
 
-EMAIL_HOST = env_str("SPLD_EMAIL_HOST", help="SMTP server; when empty, e-mails are written to SPLD_DATA_DIR/outbox.")
+EMAIL_HOST = env_str(
+    "SPLD_EMAIL_HOST", help="SMTP server; when empty, e-mails are written to SPLD_DATA_DIR/outbox."
+)
 EMAIL_PORT = env_int("SPLD_EMAIL_PORT", 587, help="SMTP port.")
 EMAIL_HOST_USER = env_str("SPLD_EMAIL_USER", help="SMTP user name.")
 EMAIL_HOST_PASSWORD = env_str("SPLD_EMAIL_PASSWORD", help="SMTP password.")
 EMAIL_USE_TLS = EMAIL_PORT == 587
 DEFAULT_FROM_EMAIL = env_str(
-    "SPLD_EMAIL_FROM", "SPLD <ne-pas-repondre@spld.example>", help="Sender of the e-mails SPLD sends."
+    "SPLD_EMAIL_FROM",
+    "SPLD <ne-pas-repondre@spld.example>",
+    help="Sender of the e-mails SPLD sends.",
 )
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -241,7 +253,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("SPLD_LOG_LEVEL", "INFO", help="Log level.")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_str("SPLD_LOG_LEVEL", "INFO", help="Log level."),
+    },
 }
 
 API_PAGE_SIZE_MAX = 1000
@@ -294,4 +309,8 @@ OIDC_CLIENT_SECRET = env_str("SPLD_OIDC_CLIENT_SECRET", help="OpenID Connect cli
 OIDC_SCOPES = env_str(
     "SPLD_OIDC_SCOPES", "openid email profile", help="Scopes asked from the OIDC provider."
 )
-CHARTER_REAPPLY_DELAY_DAYS = env_int("SPLD_CHARTER_REAPPLY_DELAY_DAYS", 365, help="Days before an organisation excluded from the charter may apply again.")
+CHARTER_REAPPLY_DELAY_DAYS = env_int(
+    "SPLD_CHARTER_REAPPLY_DELAY_DAYS",
+    365,
+    help="Days before an organisation excluded from the charter may apply again.",
+)

@@ -6,7 +6,6 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from spld.api import api
-from spld.core import views
 
 handler400 = "spld.core.views.bad_request"
 handler403 = "spld.core.views.permission_denied"

@@ -232,7 +232,7 @@ def test_schema_booleans_french_and_custom_formats(editor, org):
     schema = {"fields": [{"name": "ouvert", "type": "boolean"},
                          {"name": "jour", "type": "date", "format": "%d/%m/%Y"},
                          {"name": "montant", "type": "number", "decimalChar": ","}]}
-    data = "ouvert;jour;montant\noui;31/12/2024;12,5\nnon;01/01/2025;3\n".encode()
+    data = b"ouvert;jour;montant\noui;31/12/2024;12,5\nnon;01/01/2025;3\n"
     version = make_resource(editor, make_dataset(editor, org, schema=schema),
                             data).current_version
     table = pq.read_table(version.file_path)

@@ -11,14 +11,20 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(User)
 class SpldUserAdmin(UserAdmin):
-    list_display = ("email", "display_name", "is_superuser", "is_committee_member",
-                    "email_verified_at")
+    list_display = (
+        "email",
+        "display_name",
+        "is_superuser",
+        "is_committee_member",
+        "email_verified_at",
+    )
     search_fields = ("email", "display_name")
     ordering = ("email",)
     inlines = [MembershipInline]
-    fieldsets = (*UserAdmin.fieldsets,  # type: ignore[misc]
-                 ("SPLD", {"fields": ("display_name", "email_verified_at",
-                                      "is_committee_member")}))
+    fieldsets = (
+        *UserAdmin.fieldsets,  # type: ignore[misc]
+        ("SPLD", {"fields": ("display_name", "email_verified_at", "is_committee_member")}),
+    )
 
 
 @admin.register(ApiToken)

@@ -7,27 +7,40 @@ from spld.accounts.models import Membership
 
 
 class SignInForm(forms.Form):
-    email = forms.EmailField(label=_("Adresse électronique"),
-                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    password = forms.CharField(label=_("Mot de passe"), strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    email = forms.EmailField(
+        label=_("Adresse électronique"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    password = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
 
 class RegisterForm(forms.Form):
-    display_name = forms.CharField(label=_("Nom ou pseudonyme (facultatif)"), required=False,
-                                   max_length=150,
-                                   widget=forms.TextInput(attrs={"autocomplete": "nickname"}))
-    email = forms.EmailField(label=_("Adresse électronique"),
-                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    password = forms.CharField(label=_("Mot de passe (10 caractères au moins)"), strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    display_name = forms.CharField(
+        label=_("Nom ou pseudonyme (facultatif)"),
+        required=False,
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+    email = forms.EmailField(
+        label=_("Adresse électronique"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    password = forms.CharField(
+        label=_("Mot de passe (10 caractères au moins)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
 
 class VerifyForm(forms.Form):
-    code = forms.RegexField(label=_("Code reçu par courriel (6 chiffres)"), regex=r"^\s*\d{6}\s*$",
-                            error_messages={"invalid": _("Le code compte 6 chiffres.")},
-                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code",
-                                                          "inputmode": "numeric"}))
+    code = forms.RegexField(
+        label=_("Code reçu par courriel (6 chiffres)"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("Le code compte 6 chiffres.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
 
 
 class TokenForm(forms.Form):
@@ -35,5 +48,7 @@ class TokenForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    email = forms.EmailField(label=_("Adresse électronique de la personne (elle doit avoir un compte)"))
+    email = forms.EmailField(
+        label=_("Adresse électronique de la personne (elle doit avoir un compte)")
+    )
     role = forms.ChoiceField(label=_("Rôle"), choices=Membership.Role.choices)

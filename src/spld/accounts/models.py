@@ -106,6 +106,9 @@ class EmailCode(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self) -> str:
+        return f"code for user {self.user_id}"
+
 
 class Throttle(models.Model):
     """Failure counter per key (account or address) shared by every server process."""

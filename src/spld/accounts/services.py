@@ -58,8 +58,10 @@ def send_verification_code(*, user: User) -> None:
         )
     send_mail(
         _("Votre code de vérification SPLD"),
-        _("Votre code : {code}\nIl est valable 15 minutes.\n\nYour code: {code} "
-          "(valid for 15 minutes).").format(code=code),
+        _(
+            "Votre code : {code}\nIl est valable 15 minutes.\n\nYour code: {code} "
+            "(valid for 15 minutes)."
+        ).format(code=code),
         None,
         [user.email],
     )
@@ -71,7 +73,8 @@ def verify_email(*, user: User, code: str) -> None:
         raise ValidationError(_("Trop d’essais. Réessayez dans quelques minutes."))
     pending = (
         user.email_codes.filter(used_at__isnull=True, expires_at__gt=timezone.now())
-        .order_by("-created_at").first()
+        .order_by("-created_at")
+        .first()
     )
     if pending is None:
         raise ValidationError(_("Ce code a expiré. Demandez-en un nouveau."))
@@ -127,17 +130,23 @@ def add_membership_by_email(*, actor: Any, organization: Any, email: str, role: 
     require(actor, "accounts.manage_members", organization)
     user = User.objects.filter(email__iexact=email.strip()).first()
     if user is None:
-        raise ValidationError(_("Aucun compte avec cette adresse : la personne doit d’abord "
-                                "créer son compte."))
+        raise ValidationError(
+            _("Aucun compte avec cette adresse : la personne doit d’abord créer son compte.")
+        )
     return add_membership(actor=actor, user=user, organization=organization, role=role)
 
 
 def remove_membership(*, actor: Any, membership: Membership) -> None:
     """Withdraw a role; an organisation keeps at least one administrator."""
     require(actor, "accounts.manage_members", membership.organization)
-    if membership.role == Membership.Role.ORG_ADMIN and not Membership.objects.filter(
-        organization=membership.organization, role=Membership.Role.ORG_ADMIN
-    ).exclude(pk=membership.pk).exists():
+    if (
+        membership.role == Membership.Role.ORG_ADMIN
+        and not Membership.objects.filter(
+            organization=membership.organization, role=Membership.Role.ORG_ADMIN
+        )
+        .exclude(pk=membership.pk)
+        .exists()
+    ):
         raise ValidationError(_("L’organisation doit garder au moins un administrateur."))
     membership.delete()
 
@@ -173,7 +182,8 @@ def authenticate_token(clear: str) -> TokenActor | None:
     digest = hashlib.sha256(clear.encode()).hexdigest()
     token = (
         ApiToken.objects.select_related("organization")
-        .filter(digest=digest, revoked_at__isnull=True).first()
+        .filter(digest=digest, revoked_at__isnull=True)
+        .first()
     )
     if token is None:
         return None

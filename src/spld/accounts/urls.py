@@ -13,8 +13,14 @@ urlpatterns = [
     path("", views.space, name="space"),
     path("organisations/<slug:slug>/jetons/", views.tokens, name="tokens"),
     path("organisations/<slug:slug>/membres/", views.members, name="members"),
-    path("organisations/<slug:slug>/membres/<int:pk>/retirer/", views.remove_member,
-         name="remove_member"),
-    path("organisations/<slug:slug>/jetons/<int:pk>/revoquer/", views.revoke_token,
-         name="revoke_token"),
+    path(
+        "organisations/<slug:slug>/membres/<int:pk>/retirer/",
+        views.remove_member,
+        name="remove_member",
+    ),
+    path(
+        "organisations/<slug:slug>/jetons/<int:pk>/revoquer/",
+        views.revoke_token,
+        name="revoke_token",
+    ),
 ]

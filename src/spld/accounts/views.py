@@ -31,8 +31,11 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.sign_in(request=request, email=form.cleaned_data["email"],
-                                    password=form.cleaned_data["password"])
+            user = services.sign_in(
+                request=request,
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
+            )
         except services.SignInRefused as refusal:
             form.add_error(None, str(refusal))
             status = 429 if "tentatives" in str(refusal) or "attempts" in str(refusal) else 400
@@ -42,9 +45,12 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST":
         status = 400
     oidc_provider = settings.OIDC_PROVIDER_NAME if settings.OIDC_DISCOVERY_URL else ""
-    return render(request, "accounts/sign_in.html",
-                  {"form": form, "next": _next_url(request), "oidc_provider": oidc_provider},
-                  status=status)
+    return render(
+        request,
+        "accounts/sign_in.html",
+        {"form": form, "next": _next_url(request), "oidc_provider": oidc_provider},
+        status=status,
+    )
 
 
 @require_POST
@@ -66,11 +72,17 @@ def register(request: HttpRequest) -> HttpResponse:
                 form.add_error("email" if "adresse" in message else "password", message)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Compte créé. Saisissez le code envoyé à {email}.")
-                             .format(email=user.email))
+            messages.success(
+                request,
+                _("Compte créé. Saisissez le code envoyé à {email}.").format(email=user.email),
+            )
             return redirect("accounts:verify")
-    return render(request, "accounts/register.html", {"form": form},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "accounts/register.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -85,8 +97,12 @@ def verify(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Votre adresse est vérifiée."))
             return redirect("accounts:space")
-    return render(request, "accounts/verify.html", {"form": form},
-                  status=400 if request.method == "POST" and form.errors else 200)
+    return render(
+        request,
+        "accounts/verify.html",
+        {"form": form},
+        status=400 if request.method == "POST" and form.errors else 200,
+    )
 
 
 @login_required
@@ -118,10 +134,16 @@ def tokens(request: HttpRequest, slug: str) -> HttpResponse:
             actor=request.user, organization=organization, name=form.cleaned_data["name"]
         )
         form = TokenForm()
-    return render(request, "accounts/tokens.html", {
-        "organization": organization, "tokens": selectors.tokens_of(organization),
-        "form": form, "clear_token": clear,
-    })
+    return render(
+        request,
+        "accounts/tokens.html",
+        {
+            "organization": organization,
+            "tokens": selectors.tokens_of(organization),
+            "form": form,
+            "clear_token": clear,
+        },
+    )
 
 
 @login_required
@@ -142,17 +164,24 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
     form = MemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_membership_by_email(actor=request.user, organization=organization,
-                                             **form.cleaned_data)
+            services.add_membership_by_email(
+                actor=request.user, organization=organization, **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_error("email", error.messages[0])
         else:
             messages.success(request, _("Rôle attribué."))
             return redirect("accounts:members", slug=slug)
-    return render(request, "accounts/members.html", {
-        "organization": organization, "members": selectors.members_of(organization),
-        "form": form,
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "accounts/members.html",
+        {
+            "organization": organization,
+            "members": selectors.members_of(organization),
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

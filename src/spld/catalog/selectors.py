@@ -67,7 +67,12 @@ def dataset_detail(slug: str) -> Dataset:
 
 def resource_by_rid(rid: Any) -> Resource:
     """A resource by its public id, with dataset, publisher and current version."""
-    return Resource.objects.select_related("dataset__publisher", "current_version").get(rid=rid)
+    # The data API reads this on every request: skip the large JSON it does not need.
+    return (Resource.objects.select_related("dataset__publisher", "current_version")
+            .defer("ingest_report", "current_version__profile",
+                   "current_version__validation_report", "dataset__schema",
+                   "dataset__spatial_geometry")
+            .get(rid=rid))
 
 
 def open_datasets() -> QuerySet[Dataset]:

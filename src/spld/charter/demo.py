@@ -217,15 +217,6 @@ def measure_today(admin: Any, progress: Callable[[str], None]) -> None:
     progress("charte : indicateurs du jour mesurés")
 
 
-def _measure_again_after_the_other_demos() -> None:
-    # The catalogue and registers demos may run after this one: measuring once more at the
-    # very end gives today's values from their data (the loader loop sees appended items).
-    from spld.demo import services as demo_services
-
-    if measure_today not in demo_services.EXTRA_LOADERS:
-        demo_services.EXTRA_LOADERS.append(measure_today)
-
-
 def load(admin: Any, progress: Callable[[str], None]) -> None:
     """Load the charter demo (skips what exists)."""
     _versions(admin)
@@ -314,7 +305,6 @@ def load(admin: Any, progress: Callable[[str], None]) -> None:
                       .filter(status__in=[S.ACTIVE, S.ALERT_1, S.ALERT_2, S.FINAL_NOTICE])]
     _indicator_history(signatory_orgs)
     measure_today(admin, progress)
-    _measure_again_after_the_other_demos()
     if meeting is not None and not meeting.opinions.exists():
         excluded = Membership.objects.filter(status=S.EXCLUDED).first()
         if excluded is not None:

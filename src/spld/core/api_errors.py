@@ -46,33 +46,49 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(NinjaValidationError)
     def _validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-        return respond(request, 422, error_body(
-            "validation_error", _("Certaines valeurs sont invalides."), _field_errors(exc.errors)
-        ))
+        return respond(
+            request,
+            422,
+            error_body(
+                "validation_error",
+                _("Certaines valeurs sont invalides."),
+                _field_errors(exc.errors),
+            ),
+        )
 
     @api.exception_handler(DjangoValidationError)
     def _django_validation(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
         if hasattr(exc, "error_dict"):
-            fields = [{"loc": [k], "field": k, "message": " ".join(m for e in v for m in e.messages)}
-                      for k, v in exc.error_dict.items()]
+            fields = [
+                {"loc": [k], "field": k, "message": " ".join(m for e in v for m in e.messages)}
+                for k, v in exc.error_dict.items()
+            ]
         else:
             fields = [{"loc": [], "field": "", "message": m} for m in exc.messages]
-        return respond(request, 422, error_body(
-            "validation_error", _("Certaines valeurs sont invalides."), fields
-        ))
+        return respond(
+            request,
+            422,
+            error_body("validation_error", _("Certaines valeurs sont invalides."), fields),
+        )
 
     @api.exception_handler(AuthenticationError)
     def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        response = respond(request, 401, error_body(
-            "unauthenticated",
-            _("Authentification requise : jeton absent, inconnu ou révoqué."),
-        ))
+        response = respond(
+            request,
+            401,
+            error_body(
+                "unauthenticated",
+                _("Authentification requise : jeton absent, inconnu ou révoqué."),
+            ),
+        )
         response["WWW-Authenticate"] = 'Bearer realm="spld"'
         return response
 
     @api.exception_handler(PermissionDenied)
     def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-        return respond(request, 403, error_body("forbidden", str(exc) or _("Action non autorisée.")))
+        return respond(
+            request, 403, error_body("forbidden", str(exc) or _("Action non autorisée."))
+        )
 
     @api.exception_handler(Http404)
     def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
@@ -80,8 +96,13 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        code = getattr(exc, "code", None) or {400: "bad_request", 404: "not_found",
-                                              405: "method_not_allowed", 413: "too_large",
-                                              429: "throttled"}.get(exc.status_code, "error")
-        return respond(request, exc.status_code,
-                       error_body(code, str(exc), getattr(exc, "fields", None)))
+        code = getattr(exc, "code", None) or {
+            400: "bad_request",
+            404: "not_found",
+            405: "method_not_allowed",
+            413: "too_large",
+            429: "throttled",
+        }.get(exc.status_code, "error")
+        return respond(
+            request, exc.status_code, error_body(code, str(exc), getattr(exc, "fields", None))
+        )

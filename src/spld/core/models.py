@@ -42,7 +42,10 @@ class TaskProgress(models.Model):
 
     task_id = models.CharField(max_length=64, primary_key=True)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="task_progress",
     )
     label = models.CharField(_("tâche"), max_length=200)
@@ -54,6 +57,9 @@ class TaskProgress(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.label
 
     @property
     def percent(self) -> int | None:

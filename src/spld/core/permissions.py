@@ -1,4 +1,4 @@
-"""The single permission check: `require(actor, permission, obj)` is called first in every service."""
+"""The single permission check: services call `require(actor, permission, obj)` first."""
 
 from __future__ import annotations
 

@@ -36,31 +36,55 @@ def transparency_hub() -> list[HubEntry]:
     from spld.registers.selectors import register_total
 
     return [
-        HubEntry(_("Organisations partenaires"),
-                 _("Qui participe au service public local de la donnée."),
-                 _url("organizations:list"), organization_count()),
-        HubEntry(_("Catalogue des données"),
-                 _("Les jeux de données publiés, à consulter et télécharger."),
-                 _url("catalog:list")),
-        HubEntry(_("Registres"),
-                 _("Qui détient des données personnelles, avec qui elles sont partagées, pour "
-                   "quels usages, et les algorithmes utilisés."),
-                 _url("registers:index"), register_total()),
-        HubEntry(_("Signataires de la charte"),
-                 _("Qui s’est engagé, depuis quand, et comment chacun tient ses engagements."),
-                 _url("charter:signatories")),
-        HubEntry(_("Journal de transparence"),
-                 _("Chaque publication est inscrite dans un journal infalsifiable que chacun peut "
-                   "vérifier."),
-                 _url("ledger:journal")),
-        HubEntry(_("Droits des habitants"),
-                 _("Combien de demandes d’accès, d’effacement ou d’opposition, et si les "
-                   "réponses arrivent à temps."),
-                 _url("rights:statistics")),
-        HubEntry(_("Vérifier un reçu"),
-                 _("Contrôlez qu’un reçu de consentement ou de demande est authentique et "
-                   "inscrit au journal."),
-                 _url("rights:verify")),
+        HubEntry(
+            _("Organisations partenaires"),
+            _("Qui participe au service public local de la donnée."),
+            _url("organizations:list"),
+            organization_count(),
+        ),
+        HubEntry(
+            _("Catalogue des données"),
+            _("Les jeux de données publiés, à consulter et télécharger."),
+            _url("catalog:list"),
+        ),
+        HubEntry(
+            _("Registres"),
+            _(
+                "Qui détient des données personnelles, avec qui elles sont partagées, pour "
+                "quels usages, et les algorithmes utilisés."
+            ),
+            _url("registers:index"),
+            register_total(),
+        ),
+        HubEntry(
+            _("Signataires de la charte"),
+            _("Qui s’est engagé, depuis quand, et comment chacun tient ses engagements."),
+            _url("charter:signatories"),
+        ),
+        HubEntry(
+            _("Journal de transparence"),
+            _(
+                "Chaque publication est inscrite dans un journal infalsifiable que chacun peut "
+                "vérifier."
+            ),
+            _url("ledger:journal"),
+        ),
+        HubEntry(
+            _("Droits des habitants"),
+            _(
+                "Combien de demandes d’accès, d’effacement ou d’opposition, et si les "
+                "réponses arrivent à temps."
+            ),
+            _url("rights:statistics"),
+        ),
+        HubEntry(
+            _("Vérifier un reçu"),
+            _(
+                "Contrôlez qu’un reçu de consentement ou de demande est authentique et "
+                "inscrit au journal."
+            ),
+            _url("rights:verify"),
+        ),
     ]
 
 
@@ -77,17 +101,18 @@ def tasks_of(user: Any) -> list[dict[str, Any]]:
 
     progress = list(TaskProgress.objects.filter(owner=user)[:50])
     statuses = {
-        str(r.id): r
-        for r in DBTaskResult.objects.filter(id__in=[p.task_id for p in progress])
+        str(r.id): r for r in DBTaskResult.objects.filter(id__in=[p.task_id for p in progress])
     }
     rows = []
     for p in progress:
         result = statuses.get(p.task_id)
-        rows.append({
-            "progress": p,
-            "status": result.status if result else "UNKNOWN",
-            "error": _task_error(result),
-        })
+        rows.append(
+            {
+                "progress": p,
+                "status": result.status if result else "UNKNOWN",
+                "error": _task_error(result),
+            }
+        )
     return rows
 
 

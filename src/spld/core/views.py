@@ -13,8 +13,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/home.html",
-        {"principles": PRINCIPLES, "hub": selectors.transparency_hub(),
-         "organizations": selectors.partner_organizations()},
+        {
+            "principles": PRINCIPLES,
+            "hub": selectors.transparency_hub(),
+            "organizations": selectors.partner_organizations(),
+        },
     )
 
 

@@ -322,6 +322,8 @@ def run_page(query: Query, path: str, all_columns: list[str]) -> tuple[list[dict
     rows = [{n: _jsonable(v) for n, v in zip(names, row, strict=True)}
             for row in cursor.fetchall()]
     total = _counted_total(query, path)
+    if total is None and query.is_aggregate and query.page == 1 and len(rows) < query.page_size:
+        total = len(rows)  # every group fits in the first page: no second scan to count them
     if total is None:
         csql, cparams = count_sql(query, src)
         total = int(con.execute(csql, cparams).fetchone()[0])

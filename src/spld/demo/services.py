@@ -12,8 +12,21 @@ from spld.demo.territory import DEMO_PASSWORD, ORGANIZATIONS, USERS, synthetic_s
 from spld.organizations import services as organization_services
 from spld.organizations.models import Organization
 
-# Later apps append their own loaders here (catalogue, registers, charter…), run in order.
-EXTRA_LOADERS: list[Callable[[User, Callable[[str], None]], None]] = []
+Loader = Callable[[User, Callable[[str], None]], None]
+
+
+def app_loaders() -> list[Loader]:
+    """Each app's demo, in dependency order: the log first, its final cosignatures last."""
+    from spld.catalog.demo import load as catalog
+    from spld.charter.demo import load as charter
+    from spld.charter.demo import measure_today as charter_indicators
+    from spld.ledger.demo import finish as ledger_cosign
+    from spld.ledger.demo import load as ledger
+    from spld.registers.demo import load as registers
+    from spld.rights.demo import load as rights
+
+    # Indicators are measured once catalogue, registers and rights data exist.
+    return [ledger, catalog, registers, rights, charter, charter_indicators, ledger_cosign]
 
 
 def _ensure_user(spec: object) -> User:
@@ -28,7 +41,9 @@ def _ensure_user(spec: object) -> User:
     return user
 
 
-def load_demo(progress: Callable[[str], None] = lambda _msg: None) -> User:
+def load_demo(
+    progress: Callable[[str], None] = lambda _msg: None, loaders: list[Loader] | None = None
+) -> User:
     """Create the demo organisations, users and roles; returns the SPLD admin."""
     with transaction.atomic():
         users = {spec.email: _ensure_user(spec) for spec in USERS}
@@ -38,9 +53,14 @@ def load_demo(progress: Callable[[str], None] = lambda _msg: None) -> User:
             if org.slug in existing:
                 continue
             organization_services.create_organization(
-                actor=admin, slug=org.slug, name=org.name, kind=org.kind,
-                siren=synthetic_siren(org.slug), description=org.description,
-                territory=org.territory, website=org.website,
+                actor=admin,
+                slug=org.slug,
+                name=org.name,
+                kind=org.kind,
+                siren=synthetic_siren(org.slug),
+                description=org.description,
+                territory=org.territory,
+                website=org.website,
                 dpo_contact=f"dpo@{org.slug}.example",
             )
         progress(f"{len(ORGANIZATIONS)} organisations")
@@ -51,17 +71,6 @@ def load_demo(progress: Callable[[str], None] = lambda _msg: None) -> User:
                     user=users[spec.email], organization=orgs[slug], role=role
                 )
         progress(f"{len(USERS)} comptes de démonstration")
-    for loader in EXTRA_LOADERS:
+    for loader in app_loaders() if loaders is None else loaders:
         loader(admin, progress)
     return admin
-
-from spld.charter.demo import load as _charter_demo  # noqa: E402
-EXTRA_LOADERS.append(_charter_demo)
-from spld.ledger.demo import load as _ledger_demo  # noqa: E402
-EXTRA_LOADERS.append(_ledger_demo)
-from spld.rights.demo import load as _rights_demo  # noqa: E402
-EXTRA_LOADERS.append(_rights_demo)
-from spld.catalog.demo import load as _catalog_demo  # noqa: E402
-EXTRA_LOADERS.append(_catalog_demo)
-from spld.registers.demo import load as _registers_demo  # noqa: E402
-EXTRA_LOADERS.append(_registers_demo)

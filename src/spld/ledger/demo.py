@@ -75,7 +75,7 @@ def _cosign_latest(progress: Callable[[str], None]) -> None:
     progress(f"journal de transparence : point de contrôle {cp.size} contresigné")
 
 
-def _finish(admin: Any, progress: Callable[[str], None]) -> None:
+def finish(admin: Any, progress: Callable[[str], None]) -> None:
     """Run after every other demo loader: cosign the final checkpoint."""
     _cosign_latest(progress)
 
@@ -83,7 +83,6 @@ def _finish(admin: Any, progress: Callable[[str], None]) -> None:
 def load(admin: Any, progress: Callable[[str], None]) -> None:
     """Create the log key if missing, register the demo witnesses and cosign checkpoints."""
     from spld.accounts.models import User
-    from spld.demo import services as demo_services
     from spld.organizations.models import Organization
 
     try:
@@ -103,7 +102,3 @@ def load(admin: Any, progress: Callable[[str], None]) -> None:
             user=User.objects.filter(email=email).first() if email else None,
         )
     _cosign_latest(progress)
-    # Loaders registered after this one add entries; appending to the list being iterated
-    # makes the final cosignature run last, whatever the registration order.
-    if _finish not in demo_services.EXTRA_LOADERS:
-        demo_services.EXTRA_LOADERS.append(_finish)

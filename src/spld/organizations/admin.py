@@ -9,8 +9,18 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
     search_fields = ("name", "siren", "slug")
     # Changes go through services so that they reach the transparency log.
-    readonly_fields = ("slug", "name", "siren", "kind", "description", "territory", "website",
-                       "dpo_contact", "created_at", "updated_at")
+    readonly_fields = (
+        "slug",
+        "name",
+        "siren",
+        "kind",
+        "description",
+        "territory",
+        "website",
+        "dpo_contact",
+        "created_at",
+        "updated_at",
+    )
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False

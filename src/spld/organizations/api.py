@@ -26,8 +26,9 @@ def get_organization(request: HttpRequest, slug: str) -> Organization:
     return get_object_or_404(Organization, slug=slug)
 
 
-@router.patch("/{slug}", response=OrganizationOut, auth=token_or_session,
-              summary="Modifier une organisation")
+@router.patch(
+    "/{slug}", response=OrganizationOut, auth=token_or_session, summary="Modifier une organisation"
+)
 def update_organization(request: HttpRequest, slug: str, body: OrganizationUpdate) -> Organization:
     """Change an organisation's public description (its administrators, SPLD admins)."""
     organization = get_object_or_404(Organization, slug=slug)

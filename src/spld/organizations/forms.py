@@ -13,7 +13,8 @@ class OrganizationForm(forms.ModelForm):
     website = forms.URLField(label=_("site web"), required=False, assume_scheme="https")
     territory_codes = forms.CharField(
         label=_("Territoire : codes INSEE des communes, séparés par des virgules"),
-        required=False, max_length=2000,
+        required=False,
+        max_length=2000,
     )
 
     class Meta:
@@ -26,8 +27,9 @@ class OrganizationForm(forms.ModelForm):
             self.fields["territory_codes"].initial = ", ".join(self.instance.territory)
 
     def clean_territory_codes(self) -> list[str]:
-        codes = [c.strip().upper() for c in self.cleaned_data["territory_codes"].split(",")
-                 if c.strip()]
+        codes = [
+            c.strip().upper() for c in self.cleaned_data["territory_codes"].split(",") if c.strip()
+        ]
         validate_insee_codes(codes)
         return codes
 

@@ -35,7 +35,9 @@ class Organization(PublicRecord):
     )
     website = models.URLField(_("site web"), blank=True)
     dpo_contact = models.CharField(
-        _("contact du délégué à la protection des données"), max_length=200, blank=True,
+        _("contact du délégué à la protection des données"),
+        max_length=200,
+        blank=True,
         help_text=_("Adresse électronique ou page de contact du DPO de l’organisation."),
     )
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)

@@ -14,15 +14,21 @@ from spld.organizations.models import Organization
 EDITABLE_FIELDS = ("name", "description", "kind", "territory", "website", "dpo_contact", "siren")
 
 
-def create_organization(*, actor: Any, name: str, siren: str, kind: str, slug: str = "",
-                        **fields: Any) -> Organization:
+def create_organization(
+    *, actor: Any, name: str, siren: str, kind: str, slug: str = "", **fields: Any
+) -> Organization:
     """Register a partner organisation."""
     require(actor, "organizations.create")
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown organisation fields: {sorted(unknown)}")
-    organization = Organization(name=name, siren=siren.replace(" ", ""), kind=kind,
-                                slug=slug or slugify(name)[:80], **fields)
+    organization = Organization(
+        name=name,
+        siren=siren.replace(" ", ""),
+        kind=kind,
+        slug=slug or slugify(name)[:80],
+        **fields,
+    )
     with transaction.atomic():
         organization.full_clean()
         organization.save()

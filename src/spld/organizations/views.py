@@ -23,19 +23,30 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.organization_list(kind=kind, q=q), 30).get_page(
         request.GET.get("page")
     )
-    return render(request, "organizations/list.html", {
-        "page": page, "kind": kind, "q": q, "kinds": selectors.kinds_with_counts(),
-    })
+    return render(
+        request,
+        "organizations/list.html",
+        {
+            "page": page,
+            "kind": kind,
+            "q": q,
+            "kinds": selectors.kinds_with_counts(),
+        },
+    )
 
 
 def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """One organisation: identity, territory, contact and (later) its data and commitments."""
     organization = get_object_or_404(Organization, slug=slug)
-    return render(request, "organizations/detail.html", {
-        "organization": organization,
-        "can_manage_tokens": has_perm(request.user, "accounts.manage_tokens", organization),
-        "can_change": has_perm(request.user, "organizations.change", organization),
-    })
+    return render(
+        request,
+        "organizations/detail.html",
+        {
+            "organization": organization,
+            "can_manage_tokens": has_perm(request.user, "accounts.manage_tokens", organization),
+            "can_change": has_perm(request.user, "organizations.change", organization),
+        },
+    )
 
 
 def _save(request: HttpRequest, form: OrganizationForm, organization: Organization | None):  # type: ignore[no-untyped-def]
@@ -47,8 +58,9 @@ def _save(request: HttpRequest, form: OrganizationForm, organization: Organizati
         changes = form.changes()
         if changes["siren"] == organization.siren:
             changes.pop("siren")
-        return services.update_organization(actor=request.user, organization=organization,
-                                            **changes)
+        return services.update_organization(
+            actor=request.user, organization=organization, **changes
+        )
     except ValidationError as error:
         for field, errors in error.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -65,8 +77,12 @@ def organization_create(request: HttpRequest) -> HttpResponse:
         if organization is not None:
             messages.success(request, _("Organisation enregistrée."))
             return redirect(organization)
-    return render(request, "organizations/form.html", {"form": form, "organization": None},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "organizations/form.html",
+        {"form": form, "organization": None},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -80,6 +96,9 @@ def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
         if saved is not None:
             messages.success(request, _("Modifications enregistrées."))
             return redirect(saved)
-    return render(request, "organizations/form.html",
-                  {"form": form, "organization": organization},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "organizations/form.html",
+        {"form": form, "organization": organization},
+        status=400 if form.errors else 200,
+    )

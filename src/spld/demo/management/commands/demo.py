@@ -40,7 +40,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD}) :")
         for spec in USERS:
             self.stdout.write(f"  - {spec.email:<34} {spec.role_label}")
-        self.stdout.write(f"Courriels envoyés (codes de vérification) : {settings.DATA_DIR / 'outbox'}\n")
+        self.stdout.write(
+            f"Courriels envoyés (codes de vérification) : {settings.DATA_DIR / 'outbox'}\n"
+        )
 
     def _serve(self, host: str, port: int) -> None:
         env = {**os.environ, "SPLD_DEMO": "true"}
