@@ -15,8 +15,14 @@ PASSWORD = "correct-horse-battery"  # noqa: S105
 _seq = itertools.count()
 
 
-def make_user(email: str = "", *, superuser: bool = False, committee: bool = False,
-              memberships: list[tuple[Organization, str]] = (), verified: bool = True) -> User:  # type: ignore[assignment]
+def make_user(
+    email: str = "",
+    *,
+    superuser: bool = False,
+    committee: bool = False,
+    memberships: list[tuple[Organization, str]] = (),
+    verified: bool = True,
+) -> User:  # type: ignore[assignment]
     """A user with a known password and optional roles."""
     email = email or f"user{next(_seq)}@example.org"
     user = User.objects.create_user(email=email, password=PASSWORD)

@@ -57,10 +57,14 @@ def _code_from_mail() -> str:
 
 @pytest.mark.django_db
 def test_citizen_registers_and_verifies_email(client):
-    response = client.post("/compte/inscription/", {
-        "email": "Nouvelle@Example.org", "password": "une-phrase-de-passe-solide",
-        "display_name": "Nouvelle",
-    })
+    response = client.post(
+        "/compte/inscription/",
+        {
+            "email": "Nouvelle@Example.org",
+            "password": "une-phrase-de-passe-solide",
+            "display_name": "Nouvelle",
+        },
+    )
     assert response.status_code == 302 and response["Location"] == "/compte/verification/"
     user = User.objects.get(email="nouvelle@example.org")
     assert user.email_verified_at is None and user.password.startswith(("argon2", "md5"))
@@ -77,19 +81,22 @@ def test_citizen_registers_and_verifies_email(client):
 def test_registration_refuses_weak_password_and_duplicate_email(client, citizen):
     weak = client.post("/compte/inscription/", {"email": "a@example.org", "password": "123"})
     assert weak.status_code == 400 and not User.objects.filter(email="a@example.org").exists()
-    dup = client.post("/compte/inscription/", {"email": citizen.email,
-                                                "password": "une-phrase-de-passe-solide"})
+    dup = client.post(
+        "/compte/inscription/", {"email": citizen.email, "password": "une-phrase-de-passe-solide"}
+    )
     assert dup.status_code == 400 and "existe déjà" in dup.content.decode()
 
 
 @pytest.mark.django_db
 def test_code_guessing_is_throttled(client):
-    client.post("/compte/inscription/", {"email": "b@example.org",
-                                         "password": "une-phrase-de-passe-solide"})
+    client.post(
+        "/compte/inscription/", {"email": "b@example.org", "password": "une-phrase-de-passe-solide"}
+    )
     good = _code_from_mail()
     wrong = "000000" if good != "000000" else "111111"
-    messages = [client.post("/compte/verification/", {"code": wrong}).content.decode()
-                for _ in range(6)]
+    messages = [
+        client.post("/compte/verification/", {"code": wrong}).content.decode() for _ in range(6)
+    ]
     assert "Code incorrect" in messages[0]
     assert "Trop d’essais" in messages[-1]
     # Even the right code no longer works once throttled.
@@ -98,8 +105,10 @@ def test_code_guessing_is_throttled(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("who,status", [("spld_admin", 200), ("org_admin", 302),
-                                        ("citizen", 302), ("committee_member", 302)])
+@pytest.mark.parametrize(
+    "who,status",
+    [("spld_admin", 200), ("org_admin", 302), ("citizen", 302), ("committee_member", 302)],
+)
 def test_django_admin_is_for_spld_admins_only(client, request, who, status):
     client.force_login(request.getfixturevalue(who))
     assert client.get("/admin/").status_code == status

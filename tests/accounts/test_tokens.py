@@ -44,8 +44,9 @@ def test_revoked_token_is_401(client, org, api_token, spld_admin):
 @pytest.mark.django_db
 def test_cli_creates_and_revokes_a_token(client, org, spld_admin):
     out = StringIO()
-    call_command("token", "create", "--org", org.slug, "--name", "pipeline", stdout=out,
-                 stderr=StringIO())
+    call_command(
+        "token", "create", "--org", org.slug, "--name", "pipeline", stdout=out, stderr=StringIO()
+    )
     clear = out.getvalue().strip()
     assert clear.startswith("spld_")
     assert client.get("/api/1/whoami", HTTP_AUTHORIZATION=f"Bearer {clear}").status_code == 200
@@ -74,21 +75,26 @@ def test_org_admin_creates_a_token_in_the_ui_and_sees_it_once(client, org, org_a
 def test_others_cannot_manage_tokens(client, org, request, who):
     client.force_login(request.getfixturevalue(who))
     assert client.get(f"/compte/organisations/{org.slug}/jetons/").status_code == 403
-    assert client.post(f"/compte/organisations/{org.slug}/jetons/",
-                       {"name": "x"}).status_code == 403
+    assert (
+        client.post(f"/compte/organisations/{org.slug}/jetons/", {"name": "x"}).status_code == 403
+    )
     assert not ApiToken.objects.exists()
 
 
 @pytest.mark.django_db
 def test_org_admin_gives_and_withdraws_roles(client, org, org_admin, citizen):
     client.force_login(org_admin)
-    response = client.post(f"/compte/organisations/{org.slug}/membres/",
-                           {"email": citizen.email.upper(), "role": "editor"})
+    response = client.post(
+        f"/compte/organisations/{org.slug}/membres/",
+        {"email": citizen.email.upper(), "role": "editor"},
+    )
     assert response.status_code == 302
     membership = citizen.memberships.get()
     assert membership.role == "editor" and membership.organization == org
-    unknown = client.post(f"/compte/organisations/{org.slug}/membres/",
-                          {"email": "personne@example.org", "role": "editor"})
+    unknown = client.post(
+        f"/compte/organisations/{org.slug}/membres/",
+        {"email": "personne@example.org", "role": "editor"},
+    )
     assert unknown.status_code == 400 and "Aucun compte" in unknown.content.decode()
     client.post(f"/compte/organisations/{org.slug}/membres/{membership.pk}/retirer/")
     assert not citizen.memberships.exists()
@@ -107,6 +113,7 @@ def test_last_org_admin_cannot_be_removed(org, org_admin):
 @pytest.mark.django_db
 def test_editor_cannot_manage_members(client, org, editor, citizen):
     client.force_login(editor)
-    response = client.post(f"/compte/organisations/{org.slug}/membres/",
-                           {"email": citizen.email, "role": "org_admin"})
+    response = client.post(
+        f"/compte/organisations/{org.slug}/membres/", {"email": citizen.email, "role": "org_admin"}
+    )
     assert response.status_code == 403 and not citizen.memberships.exists()

@@ -6,9 +6,28 @@ import re
 import pytest
 from openapi_spec_validator import validate
 
-HOSTILE = ["", "0", "-1", "999999999999999999999", "1.5", "abc", "' OR 1=1 --", "<script>",
-           "%00", "é", "😀", "a" * 300, "=cmd|' /C calc'!A0", "null", "[]", "{}", "true",
-           "../../etc/passwd", "dataset:x:y", "2024-02-30"]
+HOSTILE = [
+    "",
+    "0",
+    "-1",
+    "999999999999999999999",
+    "1.5",
+    "abc",
+    "' OR 1=1 --",
+    "<script>",
+    "%00",
+    "é",
+    "😀",
+    "a" * 300,
+    "=cmd|' /C calc'!A0",
+    "null",
+    "[]",
+    "{}",
+    "true",
+    "../../etc/passwd",
+    "dataset:x:y",
+    "2024-02-30",
+]
 
 
 @pytest.fixture
@@ -60,5 +79,6 @@ def test_fuzzing_read_operations_never_gives_500(client, schema, org):
                 response.status_code == 503 and "error" in response.json()
             ), (url, query, response.content[:300])
             if response.status_code >= 400 and response["Content-Type"].startswith(
-                    "application/json"):
+                "application/json"
+            ):
                 assert "error" in response.json(), (url, query, response.content[:300])

@@ -5,8 +5,16 @@ from django.test import Client
 
 from tests.factories import make_organization
 
-PAGES = ["/", "/transparence/", "/charte/", "/organisations/", "/accessibilite/",
-         "/mentions-legales/", "/compte/connexion/", "/compte/inscription/"]
+PAGES = [
+    "/",
+    "/transparence/",
+    "/charte/",
+    "/organisations/",
+    "/accessibilite/",
+    "/mentions-legales/",
+    "/compte/connexion/",
+    "/compte/inscription/",
+]
 
 
 @pytest.mark.django_db
@@ -26,7 +34,7 @@ def test_home_presents_the_service(client):
     make_organization(slug="eau-du-ponant", name="Eau du Ponant", kind="public_company")
     html = client.get("/").content.decode()
     assert "Service public local de la donnée" in html
-    assert html.count('<li><strong>') == 11  # the 11 principles
+    assert html.count("<li><strong>") == 11  # the 11 principles
     assert "Eau du Ponant" in html
     assert "bientôt" in html or "Catalogue des données" in html
     assert 'href="#contenu"' in html  # skip link

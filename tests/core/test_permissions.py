@@ -13,8 +13,17 @@ MATRIX = {
     "accounts.manage_tokens": {"spld_admin", "org_admin"},
     "admin.access": {"spld_admin"},
 }
-ROLES = ["anonymous", "citizen", "editor", "dpo", "org_admin", "other_org_admin",
-         "spld_admin", "committee_member", "token"]
+ROLES = [
+    "anonymous",
+    "citizen",
+    "editor",
+    "dpo",
+    "org_admin",
+    "other_org_admin",
+    "spld_admin",
+    "committee_member",
+    "token",
+]
 
 
 @pytest.fixture
@@ -25,9 +34,13 @@ def actors(db, org, other_org, citizen, editor, dpo, org_admin, spld_admin, comm
 
     return {
         "anonymous": AnonymousUser(),
-        "citizen": citizen, "editor": editor, "dpo": dpo, "org_admin": org_admin,
+        "citizen": citizen,
+        "editor": editor,
+        "dpo": dpo,
+        "org_admin": org_admin,
         "other_org_admin": make_user(memberships=[(other_org, "org_admin")]),
-        "spld_admin": spld_admin, "committee_member": committee_member,
+        "spld_admin": spld_admin,
+        "committee_member": committee_member,
         "token": TokenActor(organization=org, token_id=1),
     }
 

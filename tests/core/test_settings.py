@@ -23,7 +23,11 @@ def _import_settings(env: dict[str, str], tmp_path: Path) -> subprocess.Complete
     clean.update({"SPLD_DATA_DIR": str(tmp_path), **env})
     return subprocess.run(
         [sys.executable, "-c", "import spld.settings as s; print(s.DEBUG, bool(s.SECRET_KEY))"],
-        env=clean, capture_output=True, text=True, timeout=60, check=False,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
 
@@ -51,12 +55,24 @@ def test_bad_boolean_is_a_clear_error(tmp_path):
 
 def test_postgres_url_is_understood(tmp_path):
     clean = {k: v for k, v in os.environ.items() if not k.startswith("SPLD_")}
-    clean.update({"SPLD_DATA_DIR": str(tmp_path), "SPLD_SECRET_KEY": "x",
-                  "SPLD_DATABASE_URL": "postgres://u:p@db.example:5433/spld"})
+    clean.update(
+        {
+            "SPLD_DATA_DIR": str(tmp_path),
+            "SPLD_SECRET_KEY": "x",
+            "SPLD_DATABASE_URL": "postgres://u:p@db.example:5433/spld",
+        }
+    )
     out = subprocess.run(
-        [sys.executable, "-c",
-         "import spld.settings as s; d=s.DATABASES['default']; "
-         "print(d['ENGINE'], d['HOST'], d['PORT'], d['NAME'])"],
-        env=clean, capture_output=True, text=True, timeout=60, check=True,
+        [
+            sys.executable,
+            "-c",
+            "import spld.settings as s; d=s.DATABASES['default']; "
+            "print(d['ENGINE'], d['HOST'], d['PORT'], d['NAME'])",
+        ],
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     ).stdout.split()
     assert out == ["django.db.backends.postgresql", "db.example", "5433", "spld"]

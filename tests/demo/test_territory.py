@@ -10,20 +10,22 @@ from spld.ledger.models import LogEntry
 from spld.organizations.models import Organization
 
 
-@pytest.fixture
-def territory_only(monkeypatch):
-    # Other apps extend the demo; this test is about the territory itself.
-    monkeypatch.setattr(services, "EXTRA_LOADERS", [])
-
-
 @pytest.mark.django_db
-def test_demo_loads_the_territory_once(territory_only):
-    services.load_demo()
-    counts = (Organization.objects.count(), User.objects.count(), Membership.objects.count(),
-              LogEntry.objects.count())
-    services.load_demo()
-    assert counts == (Organization.objects.count(), User.objects.count(),
-                      Membership.objects.count(), LogEntry.objects.count())
+def test_demo_loads_the_territory_once():
+    services.load_demo(loaders=[])
+    counts = (
+        Organization.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+        LogEntry.objects.count(),
+    )
+    services.load_demo(loaders=[])
+    assert counts == (
+        Organization.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+        LogEntry.objects.count(),
+    )
     assert counts[0] == len(ORGANIZATIONS) and counts[1] == len(USERS)
     codes = set(Organization.objects.get(slug="brest-metropole").territory)
     assert codes == set(COMMUNES) and len(codes) == 8
@@ -39,10 +41,11 @@ def test_synthetic_sirens_are_valid_and_stable():
 
 
 @pytest.mark.django_db
-def test_demo_accounts_sign_in(client, territory_only):
+def test_demo_accounts_sign_in(client):
     from spld.demo.territory import DEMO_PASSWORD
 
-    services.load_demo()
-    response = client.post("/compte/connexion/", {"email": "editeur@eau-du-ponant.example",
-                                                  "password": DEMO_PASSWORD})
+    services.load_demo(loaders=[])
+    response = client.post(
+        "/compte/connexion/", {"email": "editeur@eau-du-ponant.example", "password": DEMO_PASSWORD}
+    )
     assert response.status_code == 302

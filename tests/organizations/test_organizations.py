@@ -39,9 +39,15 @@ def test_pages_list_and_detail(client, org):
 @pytest.mark.django_db
 def test_bad_siren_checksum_is_a_form_error(client, spld_admin):
     client.force_login(spld_admin)
-    response = client.post("/organisations/nouvelle/", {
-        "name": "Test", "siren": "123456788", "kind": "association", "territory_codes": "29019",
-    })
+    response = client.post(
+        "/organisations/nouvelle/",
+        {
+            "name": "Test",
+            "siren": "123456788",
+            "kind": "association",
+            "territory_codes": "29019",
+        },
+    )
     assert response.status_code == 400
     assert "clé de contrôle" in response.content.decode()
     assert not Organization.objects.filter(name="Test").exists()
@@ -50,10 +56,15 @@ def test_bad_siren_checksum_is_a_form_error(client, spld_admin):
 @pytest.mark.django_db
 def test_admin_creates_an_organisation_and_it_is_logged(client, spld_admin):
     client.force_login(spld_admin)
-    response = client.post("/organisations/nouvelle/", {
-        "name": "Maison de quartier", "siren": "732829320", "kind": "association",
-        "territory_codes": "29019, 29075",
-    })
+    response = client.post(
+        "/organisations/nouvelle/",
+        {
+            "name": "Maison de quartier",
+            "siren": "732829320",
+            "kind": "association",
+            "territory_codes": "29019, 29075",
+        },
+    )
     assert response.status_code == 302
     created = Organization.objects.get(siren="732829320")
     assert created.territory == ["29019", "29075"]
@@ -64,22 +75,33 @@ def test_admin_creates_an_organisation_and_it_is_logged(client, spld_admin):
 @pytest.mark.django_db
 def test_bad_insee_code_is_refused(spld_admin):
     with pytest.raises(ValidationError):
-        services.create_organization(actor=spld_admin, name="X", siren="732829320",
-                                     kind="association", territory=["99"])
+        services.create_organization(
+            actor=spld_admin, name="X", siren="732829320", kind="association", territory=["99"]
+        )
     assert not Organization.objects.exists() and not LogEntry.objects.exists()
 
 
 def _patch(client, slug, body, **headers):
-    return client.patch(f"/api/1/organizations/{slug}", data=json.dumps(body)
-                        if not isinstance(body, str) else body,
-                        content_type="application/json", **headers)
+    return client.patch(
+        f"/api/1/organizations/{slug}",
+        data=json.dumps(body) if not isinstance(body, str) else body,
+        content_type="application/json",
+        **headers,
+    )
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("who,status", [
-    ("citizen", 403), ("editor", 403), ("dpo", 403), ("org_admin", 200), ("spld_admin", 200),
-    ("committee_member", 403),
-])
+@pytest.mark.parametrize(
+    "who,status",
+    [
+        ("citizen", 403),
+        ("editor", 403),
+        ("dpo", 403),
+        ("org_admin", 200),
+        ("spld_admin", 200),
+        ("committee_member", 403),
+    ],
+)
 def test_api_update_permission_matrix(client, org, request, who, status):
     client.force_login(request.getfixturevalue(who))
     response = _patch(client, org.slug, {"description": "Nouvelle présentation"})
@@ -92,8 +114,9 @@ def test_api_update_permission_matrix(client, org, request, who, status):
 @pytest.mark.django_db
 def test_api_update_anonymous_is_401_and_token_is_403(client, org, api_token):
     assert _patch(client, org.slug, {"description": "x"}).status_code == 401
-    response = _patch(client, org.slug, {"description": "x"},
-                      HTTP_AUTHORIZATION=f"Bearer {api_token}")
+    response = _patch(
+        client, org.slug, {"description": "x"}, HTTP_AUTHORIZATION=f"Bearer {api_token}"
+    )
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "forbidden"
 
@@ -108,8 +131,9 @@ def test_api_malformed_json_and_wrong_types_are_422(client, org, spld_admin):
     assert wrong.status_code == 422
     body = wrong.json()["error"]
     assert body["code"] == "validation_error"
-    assert {f["field"] for f in body["fields"]} >= {"body.territory", "body.website"} or \
-        {f["field"].split(".")[-1] for f in body["fields"]} >= {"territory", "website"}
+    assert {f["field"] for f in body["fields"]} >= {"body.territory", "body.website"} or {
+        f["field"].split(".")[-1] for f in body["fields"]
+    } >= {"territory", "website"}
     invalid_code = _patch(client, org.slug, {"territory": ["9"]})
     assert invalid_code.status_code == 422
     assert invalid_code.json()["error"]["fields"][0]["field"] == "territory"
@@ -125,7 +149,12 @@ def test_org_admin_cannot_change_the_siren(org, org_admin):
 
 @pytest.mark.django_db
 def test_html_is_escaped(client, spld_admin):
-    org = services.create_organization(actor=spld_admin, name="<script>alert(1)</script>",
-                                       slug="hostile", siren="732829320", kind="association")
+    org = services.create_organization(
+        actor=spld_admin,
+        name="<script>alert(1)</script>",
+        slug="hostile",
+        siren="732829320",
+        kind="association",
+    )
     html = client.get(f"/organisations/{org.slug}/").content.decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
