@@ -135,3 +135,19 @@ def test_catalogue_access_rule_follows_flows(org, other_org, spld_admin):
     from django.contrib.auth.models import AnonymousUser
 
     assert not can_read(AnonymousUser(), shared)
+
+
+def test_indicator_form(client, org, editor, citizen):
+    usage = services.create_usage(actor=editor, organization=org, title="Fuites",
+                                  description="d", purpose="p", general_interest="g",
+                                  expected_results="e")
+    url = f"/registres/usages/{usage.uid}/mesures/"
+    client.force_login(citizen)
+    assert client.post(url, {"name": "x", "date": "2025-01-01", "value": "1"}).status_code == 403
+    client.force_login(editor)
+    page = client.get(usage.get_absolute_url()).content.decode()
+    assert "Ajouter une mesure" in page
+    assert client.post(url, {"name": "Rendement", "unit": "%", "date": "2025-12-31",
+                             "value": "84,2"}).status_code == 302
+    assert client.post(url, {"name": "", "date": "x", "value": "y"}).status_code == 302
+    assert [(i.name, i.value) for i in usage.indicators.all()] == [("Rendement", 84.2)]

@@ -215,3 +215,21 @@ class ExplainForm(forms.Form):
                 field = forms.CharField(label=label, required=False, help_text=help_text,
                                         widget=forms.TextInput(attrs={"inputmode": "decimal"}))
             self.fields[spec["name"]] = field
+
+
+class DecimalCommaField(forms.FloatField):
+    """A number typed with a decimal comma (French) or point."""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.replace(",", ".").replace("\u202f", "").replace(" ", "")
+        return super().to_python(value)
+
+
+class IndicatorForm(forms.Form):
+    """One measurement of a usage's indicator."""
+
+    name = forms.CharField(label=_("indicateur"), max_length=200)
+    unit = forms.CharField(label=_("unité"), max_length=50, required=False)
+    date = forms.DateField(label=_("date de la mesure"), widget=DATE)
+    value = DecimalCommaField(label=_("valeur"))

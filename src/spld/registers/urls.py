@@ -14,6 +14,7 @@ urlpatterns = [
          name="organization_flows"),
     path("usages/", views.usages, name="usages"),
     path("usages/<uuid:uid>/", views.usage_detail, name="usage_detail"),
+    path("usages/<uuid:uid>/mesures/", views.usage_indicator, name="usage_indicator"),
     path("algorithmes/", views.algorithms, name="algorithms"),
     path("algorithmes/<uuid:uid>/", views.algorithm_detail, name="algorithm_detail"),
     path("algorithmes/<uuid:uid>/versions/<int:version>/", views.algorithm_revision,

@@ -138,10 +138,25 @@ def usage_detail(request: HttpRequest, uid: str) -> HttpResponse:
     for s in series:
         s["svg"] = mark_safe(svg.line_chart_svg(  # noqa: S308
             s, title=_("Évolution de l’indicateur « {n} »").format(n=s["name"])))
+    can_edit = has_perm(request.user, "registers.edit", usage)
     return render(request, "registers/usage_detail.html", {
-        "usage": usage, "series": series,
-        "can_edit": has_perm(request.user, "registers.edit", usage),
+        "usage": usage, "series": series, "can_edit": can_edit,
+        "indicator_form": forms.IndicatorForm() if can_edit else None,
     })
+
+
+@login_required
+@require_POST
+def usage_indicator(request: HttpRequest, uid: str) -> HttpResponse:
+    """An editor adds one measurement of an indicator (results over time)."""
+    usage = get_object_or_404(Usage, uid=uid)
+    form = forms.IndicatorForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Mesure invalide : indiquez un nom, une date et une valeur."))
+        return redirect(usage.get_absolute_url())
+    services.record_indicators(actor=request.user, usage=usage, points=[form.cleaned_data])
+    messages.success(request, _("Mesure enregistrée et inscrite au journal de transparence."))
+    return redirect(usage.get_absolute_url())
 
 
 def algorithms(request: HttpRequest) -> HttpResponse:
