@@ -443,7 +443,8 @@ def _checks(f: dict[str, Any], typed: str) -> list[tuple[str, str, str]]:
 
 
 def validate_against_schema(con: Any, schema: dict[str, Any], raw_columns: dict[str, str],
-                            decimal_comma: bool) -> tuple[dict[str, Any], list[str]]:
+                            decimal_comma: bool, row: str = "rowid + 1"
+                            ) -> tuple[dict[str, Any], list[str]]:
     """Columnar validation of table `raw`; returns the report and the typed SELECT list."""
     fields = validate_schema_descriptor(schema)
     names = [f["name"] for f in fields]
@@ -487,8 +488,8 @@ def validate_against_schema(con: Any, schema: dict[str, Any], raw_columns: dict[
         total += count
         by_check[check] = by_check.get(check, 0) + count
         rows = con.execute(
-            f"SELECT rowid + 1, CAST({quote_ident(column)} AS VARCHAR) FROM raw WHERE {cond} "
-            f"ORDER BY rowid LIMIT {MAX_LISTED_ERRORS}").fetchall()
+            f"SELECT {row} AS r, CAST({quote_ident(column)} AS VARCHAR) FROM raw WHERE {cond} "
+            f"ORDER BY r LIMIT {MAX_LISTED_ERRORS}").fetchall()
         errors += [{"row": r, "column": column, "check": check, "value": v, "message": message}
                    for r, v in rows]
     for column in uniques:
@@ -499,8 +500,8 @@ def validate_against_schema(con: Any, schema: dict[str, Any], raw_columns: dict[
         if count:
             total += count
             by_check["unique"] = by_check.get("unique", 0) + count
-            rows = con.execute(f"SELECT rowid + 1, CAST({col} AS VARCHAR) {dup_sql} "
-                               f"ORDER BY rowid LIMIT {MAX_LISTED_ERRORS}").fetchall()
+            rows = con.execute(f"SELECT {row} AS r, CAST({col} AS VARCHAR) {dup_sql} "
+                               f"ORDER BY r LIMIT {MAX_LISTED_ERRORS}").fetchall()
             errors += [{"row": r, "column": column, "check": "unique", "value": v,
                         "message": _("valeur en double")} for r, v in rows]
     errors.sort(key=lambda e: (e["row"] or 0, e["column"]))
@@ -652,6 +653,72 @@ def _load_csv(con: Any, path: Path, options: list[str], types: dict[str, str]) -
     raise IngestError("unreadable_csv", _("Types de colonnes impossibles à déterminer."))
 
 
+def _direct_csv_to_parquet(con: Any, path: Path, options: list[str], types: dict[str, str],
+                           schema: dict[str, Any] | None, header: list[str],
+                           tmp: Path) -> Path | None:
+    """One pass CSV → Parquet (like a plain conversion) when no column needs a cast.
+
+    Returns None when the general path is needed: a schema field read as text (custom
+    format), an `__id` column in the file, or a value that does not fit its column type.
+    """
+    wanted = _schema_types(schema)
+    if ID_COLUMN in header or any(v == "VARCHAR" and SCHEMA_TYPES.get(
+            next((f.get("type", "string") for f in (schema or {}).get("fields", [])
+                  if f.get("name") == k), "string")) != "VARCHAR" for k, v in wanted.items()):
+        return None
+    opts = list(options)
+    if types:
+        opts.append("types={" + ", ".join(f"{_lit(k)}: {_lit(v)}" for k, v in types.items())
+                    + "}")
+    tmp.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con.execute(
+            f"COPY (SELECT CAST(row_number() OVER () AS BIGINT) AS {ID_COLUMN}, * FROM read_csv("
+            f"{_lit(str(path))}, {', '.join(opts)})) TO {_lit(str(tmp))} "
+            "(FORMAT parquet, ROW_GROUP_SIZE 122880)")
+    except duckdb.ConversionException:
+        tmp.unlink(missing_ok=True)
+        return None  # the general path re-reads the column as text and reports every error
+    except duckdb.Error as exc:
+        tmp.unlink(missing_ok=True)
+        raise _csv_error(exc) from exc
+    return tmp
+
+
+def _finish_direct(con: Any, result: IngestResult, tmp: Path, schema: dict[str, Any] | None,
+                   decimal_comma: bool, dest: Path, progress: Progress) -> IngestResult:
+    """Validate and profile a Parquet file written in one pass, then publish it at `dest`."""
+    try:
+        progress(50, _("version Parquet écrite"))
+        con.execute(f"CREATE VIEW raw AS SELECT * FROM read_parquet({_lit(str(tmp))})")
+        described = con.execute("DESCRIBE raw").fetchall()
+        raw_columns = {r[0]: str(r[1]) for r in described if r[0] != ID_COLUMN}
+        if schema:
+            report, _select = validate_against_schema(con, schema, raw_columns, decimal_comma,
+                                                      row=ID_COLUMN)
+            if not report["valid"]:
+                raise IngestError("validation_failed", _(
+                    "{n} erreur(s) de validation par rapport au Table Schema.").format(
+                    n=report["error_count"]), report=report)
+        else:
+            report = {"schema": False, "valid": True, "error_count": 0, "errors": [],
+                      "errors_by_check": {}}
+        progress(80, _("données validées"))
+        result.columns = [{"name": n, "type": duckdb_to_schema_type(t), "duckdb_type": t}
+                          for n, t in raw_columns.items()]
+        result.profile = compute_profile(con, "raw", result.columns)
+        result.row_count = result.profile["rows"]
+        result.report = report
+        os.replace(tmp, dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    result.byte_size = dest.stat().st_size
+    result.sha256 = sha256_file(dest)
+    progress(100, _("profil calculé"))
+    return result
+
+
 def ingest_file(src: Path, *, filename: str, dest: Path, workdir: Path,
                 schema: dict[str, Any] | None = None,
                 progress: Progress = lambda _pct, _msg: None) -> IngestResult:
@@ -693,7 +760,13 @@ def ingest_file(src: Path, *, filename: str, dest: Path, workdir: Path,
             types = {k: v for k, v in _schema_types(schema).items() if k in header}
             if len(header) == 1:
                 types.setdefault(header[0], "VARCHAR")
-            _load_csv(con, text_path, options, types)
+            direct = _direct_csv_to_parquet(con, text_path, options, types, schema, header,
+                                            dest.with_suffix(".parquet.tmp"))
+            if direct is None:
+                _load_csv(con, text_path, options, types)
+            else:
+                return _finish_direct(con, result, direct, schema, decimal_comma, dest,
+                                      progress)
         elif fmt == "json":
             try:
                 con.execute(f"CREATE TABLE raw AS SELECT * FROM read_json({_lit(str(src))}, "
