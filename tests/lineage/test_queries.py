@@ -45,7 +45,7 @@ def test_graph_query(client, pipeline):
     assert {"job:eau-du-ponant:report", "dataset:s3://eau:clean", "job:eau-du-ponant:clean",
             "dataset:s3://eau:raw", "job:eau-du-ponant:ingest"} <= ids
     edge = {"source": "dataset:s3://eau:clean", "target": "job:eau-du-ponant:report"}
-    assert edge in data["edges"]
+    assert edge in data["edges"] and data["has_cycle"] is False
     shallow = client.get("/api/1/lineage", {"node": "dataset:s3://eau:report", "depth": 1,
                                             "direction": "upstream"}).json()
     assert "job:eau-du-ponant:ingest" not in {n["id"] for n in shallow["nodes"]}
@@ -78,7 +78,7 @@ def test_cycles_terminate(client, api_token):
         run_event("a", minute=2, inputs=["x"], outputs=["y"]),
     ])
     graph = client.get("/api/1/lineage", {"node": "dataset:s3://eau:x", "depth": 20}).json()
-    assert len(graph["nodes"]) == 4
+    assert len(graph["nodes"]) == 4 and graph["has_cycle"] is True
     last = client.get("/api/1/lineage", {"node": "job:eau-du-ponant:a"}).json()
     assert len(last["edges"]) == 4
     from spld.lineage.models import Run

@@ -102,7 +102,27 @@ def graph(start: Job | Dataset, *, depth: int, direction: str = "both") -> dict[
     nodes += [_dataset_node(d, aliases) for d in datasets.values()]
     return {"node": start.node_id, "depth": depth, "direction": direction, "nodes": nodes,
             "edges": [{"source": a, "target": b} for a, b in sorted(edges)],
-            "truncated": bool(queue)}
+            "has_cycle": _has_cycle(edges), "truncated": bool(queue)}
+
+
+def _has_cycle(edges: set[tuple[str, str]]) -> bool:
+    """Kahn's algorithm: a cycle is what is left once every source has been peeled off."""
+    indegree: dict[str, int] = {}
+    succ: dict[str, list[str]] = {}
+    for a, b in edges:
+        indegree.setdefault(a, 0)
+        indegree[b] = indegree.get(b, 0) + 1
+        succ.setdefault(a, []).append(b)
+    ready = [n for n, d in indegree.items() if d == 0]
+    seen = 0
+    while ready:
+        node = ready.pop()
+        seen += 1
+        for nxt in succ.get(node, []):
+            indegree[nxt] -= 1
+            if indegree[nxt] == 0:
+                ready.append(nxt)
+    return seen < len(indegree)
 
 
 def get_run(run_id: uuid.UUID) -> Run | None:
