@@ -219,7 +219,7 @@ HOSTILE = ["", "0", "-1", "999999999999999999999", "1.5", "abc", "' OR 1=1 --", 
 def test_fuzzing_every_operator_and_column_never_gives_500(client, resource):
     from spld.dataapi.engine import OPERATORS
 
-    columns = ["__id", "arret", "ligne", "commune", "montees", "montant", "jour", "note"]
+    columns = ["__id", "arret", "montees", "montant", "jour"]  # one per type
     for column in columns:
         for op in OPERATORS:
             for value in HOSTILE[::3] if op not in ("exact", "in", "less") else HOSTILE:
