@@ -2,9 +2,47 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
+from tests.browser_support import ARGS, CHROMIUM
 from tests.factories import make_organization, make_user
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests need Chromium; CI sets SPLD_REQUIRE_BROWSER=1 so that they never skip."""
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("SPLD_REQUIRE_BROWSER"):
+        raise pytest.UsageError(f"{CHROMIUM} is missing: apt-get install chromium")
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} not installed (apt-get install chromium)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole run (one Playwright session per process)."""
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls
+    # stay synchronous.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh French-speaking browser context and page."""
+    context = browser.new_context(locale="fr-FR", accept_downloads=True)
+    page = context.new_page()
+    yield page
+    context.close()
 
 
 @pytest.fixture

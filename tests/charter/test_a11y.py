@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from spld.charter import services
-from tests.browser.conftest import CHROMIUM, browser, page  # noqa: F401  (fixtures)
+from tests.browser_support import CHROMIUM
 from tests.charter.conftest import activate, raise_alert
 from tests.factories import make_organization, make_user
 
@@ -25,7 +25,7 @@ PAGES = [
 ]
 
 
-def test_charter_pages_are_accessible(live_server, page):  # noqa: F811
+def test_charter_pages_are_accessible(live_server, page):
     from axe_playwright_python.sync_playwright import Axe
 
     admin = make_user("a11y-admin@spld.example", superuser=True)

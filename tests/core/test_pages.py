@@ -100,3 +100,11 @@ def test_server_error_page_is_plain_and_localized(rf):
     assert "Une erreur est survenue" in html and "Something went wrong" in html
     api = server_error(rf.get("/api/1/organizations"))
     assert api.status_code == 500 and b'"server_error"' in api.content
+
+
+@pytest.mark.django_db
+def test_nul_bytes_are_a_clear_400(client):
+    api = client.get("/api/1/organizations/a%00b")
+    assert api.status_code == 400 and api.json()["error"]["code"] == "bad_request"
+    page = client.get("/organisations/", {"q": "a\x00b"})
+    assert page.status_code == 400 and "Requête invalide" in page.content.decode()

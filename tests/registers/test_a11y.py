@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, browser, page  # noqa: F401  (fixtures)
+from tests.browser_support import CHROMIUM
 from tests.registers.conftest import load_base_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
               pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed")]
 
 
-def test_register_pages_are_accessible(live_server, page, monkeypatch):  # noqa: F811
+def test_register_pages_are_accessible(live_server, page, monkeypatch):
     from axe_playwright_python.sync_playwright import Axe
 
     from spld.registers import demo

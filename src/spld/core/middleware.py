@@ -18,3 +18,17 @@ class SecurityHeadersMiddleware:
         )
         response.setdefault("Cross-Origin-Resource-Policy", "same-site")
         return response
+
+
+class RejectNulBytesMiddleware:
+    """Refuse NUL bytes in the path or query with a 400 (PostgreSQL text cannot hold them)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            from spld.core.views import bad_request
+
+            return bad_request(request)
+        return self.get_response(request)
