@@ -59,8 +59,9 @@ def bus_validations(con: Any, path: Path, rows: int | None = None) -> None:
         {_list(TICKETS)}[(i * 13) % 6 + 1] AS titre,
         1 + (i * 31) % 17 AS validations,
         round(((i * 31) % 17 + 1) * 1.6 * ((i * 13) % 6 <> 5)::INT, 2) AS montant_eur,
-        dayname(TIMESTAMP '2024-01-01' + to_minutes(CAST((i // 30) * 7 % 525600 AS BIGINT)))
-          AS jour_semaine,
+        ['dimanche', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi'][
+          dayofweek(TIMESTAMP '2024-01-01' + to_minutes(CAST((i // 30) * 7 % 525600 AS BIGINT)))
+          + 1] AS jour_semaine,
         (i * 13) % 6 = 5 AS scolaire
       FROM range({rows}) t(i)
     ) TO '{path}' (HEADER, DELIMITER ',')""")

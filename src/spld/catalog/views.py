@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -69,11 +70,16 @@ def _preview(resource: Any) -> dict[str, Any] | None:
         return None
     query = engine.Query(page=1, page_size=PREVIEW_ROWS)
     rows, _total = engine.run_page(query, str(version.file_path), version.column_names)
-    charts = []
-    for column in version.profile.get("columns", [])[:12]:
-        chart = column_chart(column)
-        if chart:
-            charts.append({"column": column, **chart})
+    # A version is immutable: its charts are drawn once per process and reused.
+    key = f"catalog:charts:{version.pk}"
+    charts = cache.get(key)
+    if charts is None:
+        charts = []
+        for column in version.profile.get("columns", [])[:12]:
+            chart = column_chart(column)
+            if chart:
+                charts.append({"column": column, **chart})
+        cache.set(key, charts, 24 * 3600)
     return {"columns": version.column_names, "rows": [[r[c] for c in version.column_names]
                                                       for r in rows], "charts": charts}
 
