@@ -158,3 +158,11 @@ def test_html_is_escaped(client, spld_admin):
     )
     html = client.get(f"/organisations/{org.slug}/").content.decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+@pytest.mark.django_db
+def test_detail_page_links_the_registers_and_the_charter(client, org):
+    html = client.get(f"/organisations/{org.slug}/").content.decode()
+    assert f"/registres/organisations/{org.slug}/partages/" in html
+    assert "n’a pas demandé à signer la charte" in html
+    assert "Aucun jeu de données publié" in html

@@ -32,6 +32,9 @@ def _url(name: str) -> str | None:
 
 def transparency_hub() -> list[HubEntry]:
     """The registers a citizen can consult, in the order of the charter."""
+    from spld.catalog.selectors import open_datasets
+    from spld.charter.selectors import signatories
+    from spld.ledger.selectors import tree_size
     from spld.organizations.selectors import organization_count
     from spld.registers.selectors import register_total
 

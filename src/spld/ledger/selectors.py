@@ -42,6 +42,14 @@ WHERE c.size = %s ORDER BY w.name
 """
 
 
+def tree_size() -> int:
+    """How many entries the log holds."""
+    from spld.ledger.models import LogState
+
+    size = LogState.objects.filter(id=1).values_list("size", flat=True).first()
+    return int(size or 0)
+
+
 def signed_note_at(size: int) -> str | None:
     """The served checkpoint note (with cosignatures) of tree size `size`, in one query."""
     with connection.cursor() as cursor:

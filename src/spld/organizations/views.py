@@ -36,7 +36,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 
 def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """One organisation: identity, territory, contact and (later) its data and commitments."""
+    """One organisation: identity, territory, contact, its data and its commitments."""
     organization = get_object_or_404(Organization, slug=slug)
     return render(
         request,
@@ -45,6 +45,7 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "organization": organization,
             "can_manage_tokens": has_perm(request.user, "accounts.manage_tokens", organization),
             "can_change": has_perm(request.user, "organizations.change", organization),
+            "profile": selectors.organization_profile(organization, request.user),
         },
     )
 
