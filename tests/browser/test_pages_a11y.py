@@ -1,8 +1,8 @@
 """The main pages render in a real browser and axe-core finds no serious or critical problem."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser_support import serious_violations
 from tests.factories import PASSWORD, make_organization, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,14 +19,6 @@ PAGES = [
 ]
 
 
-def _serious(results) -> list[str]:
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v.get("impact") in {"serious", "critical"}
-    ]
-
-
 @pytest.mark.parametrize("path,heading", PAGES)
 def test_page_renders_and_is_accessible(live_server, page, path, heading):
     make_organization(slug="eau-du-ponant", name="Eau du Ponant", kind="public_company")
@@ -36,9 +28,7 @@ def test_page_renders_and_is_accessible(live_server, page, path, heading):
     assert response.status == 200
     assert heading in page.locator("h1").inner_text()
     assert page.locator("main#contenu").count() == 1
-    results = Axe().run(page)
-    assert results.response["passes"], "axe-core did not run"
-    violations = _serious(results)
+    violations = serious_violations(page)
     assert not violations, "\n".join(violations)
     # A CSP violation or a broken script shows up as a console error.
     assert not [e for e in errors if "Content Security Policy" in e], errors

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from spld.charter import services
-from tests.browser_support import CHROMIUM
+from tests.browser_support import CHROMIUM, check_pages
 from tests.charter.conftest import activate, raise_alert
 from tests.factories import make_organization, make_user
 
@@ -26,8 +26,6 @@ PAGES = [
 
 
 def test_charter_pages_are_accessible(live_server, page):
-    from axe_playwright_python.sync_playwright import Axe
-
     admin = make_user("a11y-admin@spld.example", superuser=True)
     org = make_organization(slug="eau-du-ponant", name="Eau du Ponant", kind="public_company")
     services.seed_first_version(actor=admin)
@@ -41,16 +39,5 @@ def test_charter_pages_are_accessible(live_server, page):
     services.record_indicator_values(actor=admin)
     report = services.generate_annual_report(actor=admin, year=2020)
     services.publish_annual_report(actor=admin, report=report)
-    errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    problems = []
-    for path, heading in PAGES:
-        response = page.goto(live_server.url + path)
-        assert response.status == 200, path
-        assert heading in page.locator("h1").inner_text(), path
-        results = Axe().run(page)
-        problems += [f"{path}: {v['id']} ({v['impact']}): {v['help']}"
-                     for v in results.response["violations"]
-                     if v.get("impact") in {"serious", "critical"}]
+    problems = check_pages(page, live_server.url, PAGES)
     assert not problems, "\n".join(problems)
-    assert not [e for e in errors if "Content Security Policy" in e], errors

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_support import CHROMIUM
+from tests.browser_support import CHROMIUM, check_pages, serious_violations
 from tests.registers.conftest import load_base_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
@@ -12,8 +12,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
 
 
 def test_register_pages_are_accessible(live_server, page, monkeypatch):
-    from axe_playwright_python.sync_playwright import Axe
-
     from spld.registers import demo
     from spld.registers.models import Algorithm, ImpactAssessment, ProcessingActivity, Usage
 
@@ -41,15 +39,7 @@ def test_register_pages_are_accessible(live_server, page, monkeypatch):
     ]
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    problems = []
-    for path, heading in pages:
-        response = page.goto(live_server.url + path)
-        assert response.status == 200, path
-        assert heading in page.locator("h1").inner_text(), path
-        results = Axe().run(page)
-        problems += [f"{path}: {v['id']} ({v['impact']}): {v['help']}"
-                     for v in results.response["violations"]
-                     if v.get("impact") in {"serious", "critical"}]
+    problems = check_pages(page, live_server.url, pages)
     # The explanation form, filled in and posted.
     page.goto(live_server.url + f"/registres/algorithmes/{housing.uid}/expliquer/")
     page.fill("#id_anciennete", "24")
@@ -59,9 +49,6 @@ def test_register_pages_are_accessible(live_server, page, monkeypatch):
     page.fill("#id_enfants", "2")
     page.click("button[type=submit]")
     assert "Total : 109 points." in page.content()
-    results = Axe().run(page)
-    problems += [f"explanation: {v['id']} ({v['impact']}): {v['help']}"
-                 for v in results.response["violations"]
-                 if v.get("impact") in {"serious", "critical"}]
+    problems += serious_violations(page, "explanation: ")
     assert not problems, "\n".join(problems)
     assert not [e for e in errors if "Content Security Policy" in e], errors

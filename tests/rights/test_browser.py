@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.browser_support import serious_violations
 from tests.factories import PASSWORD, make_user
 from tests.rights.conftest import make_activity
 
@@ -17,11 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def assert_accessible(page) -> None:
     """No serious or critical axe-core violation on the page."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    serious = [v["id"] for v in results.response["violations"]
-               if v.get("impact") in ("serious", "critical")]
+    serious = serious_violations(page)
     assert not serious, serious
 
 
