@@ -47,7 +47,7 @@ def resolve_safe(url: str) -> tuple[str, str, int, str]:
     except (socket.gaierror, UnicodeError) as exc:
         raise FetchError("dns", _("Nom de domaine introuvable : {host}.").format(host=host)) \
             from exc
-    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
     allowed = conf.fetch_allowed_hosts()
     if host not in allowed and not all(_is_public(ip) for ip in addresses):
         raise FetchError("forbidden_address", _(

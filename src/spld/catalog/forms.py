@@ -79,7 +79,7 @@ class ResourceForm(forms.Form):
                          max_length=1000, assume_scheme="https")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("file") and not data.get("url"):
             raise forms.ValidationError(_("Envoyez un fichier ou indiquez une adresse."))
         return data
