@@ -262,6 +262,24 @@ LOGGING = {
 
 API_PAGE_SIZE_MAX = 1000
 
+# Catalogue: uploads and remote files (read through spld.catalog.conf).
+SPLD_UPLOAD_MAX_BYTES = env_int(
+    "SPLD_UPLOAD_MAX_BYTES", 2 * 1024**3, help="Largest accepted upload or remote file, bytes."
+)
+SPLD_UNCOMPRESSED_MAX_BYTES = env_int(
+    "SPLD_UNCOMPRESSED_MAX_BYTES",
+    4 * 1024**3,
+    help="Largest decompressed size of an XLSX/ODS workbook, bytes (zip-bomb guard).",
+)
+SPLD_FETCH_TIMEOUT = env_int(
+    "SPLD_FETCH_TIMEOUT", 120, help="Time limit of a remote file download, seconds."
+)
+SPLD_FETCH_ALLOWED_HOSTS = env_list(
+    "SPLD_FETCH_ALLOWED_HOSTS",
+    "",
+    help="Hosts a remote URL may point to even on a private network (comma-separated).",
+)
+
 # Transparency log (spld.ledger): checkpoint origin line and the log's signing key.
 LOG_ORIGIN = env_str(
     "SPLD_LOG_ORIGIN", "brest.spld.example/log",

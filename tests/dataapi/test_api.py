@@ -163,7 +163,8 @@ def test_unknown_resource_is_404(client):
 
 @pytest.mark.parametrize(("level", "who", "status"), [
     ("open", "anonymous", 200), ("open", "citizen", 200),
-    ("shared", "anonymous", 403), ("shared", "citizen", 403), ("shared", "other_member", 200),
+    ("shared", "anonymous", 403), ("shared", "citizen", 403), ("shared", "other_member", 403),
+    ("shared", "flow_recipient", 200), ("restricted", "flow_recipient", 403),
     ("shared", "token", 200), ("shared", "publisher", 200), ("shared", "admin", 200),
     ("restricted", "anonymous", 403), ("restricted", "citizen", 403),
     ("restricted", "other_member", 403), ("restricted", "publisher", 200),
@@ -178,6 +179,12 @@ def test_access_levels(client, editor, org, other_org, citizen, spld_admin, api_
     if who == "citizen":
         client.force_login(citizen)
     elif who == "other_member":
+        client.force_login(make_user(memberships=[(other_org, "editor")]))
+    elif who == "flow_recipient":
+        from spld.registers.services import create_data_flow
+
+        create_data_flow(actor=spld_admin, organization=org, recipient=other_org,
+                         datasets=[dataset], purpose="Étude", ground="convention")
         client.force_login(make_user(memberships=[(other_org, "editor")]))
     elif who == "publisher":
         client.force_login(editor)
@@ -196,9 +203,13 @@ def test_bad_token_is_401(client, resource):
     assert response.status_code == 401
 
 
-def test_read_log_records_who(client, editor, org, other_org):
+def test_read_log_records_who(client, editor, org, other_org, spld_admin):
+    from spld.registers.services import create_data_flow
+
     dataset = make_dataset(editor, org, access_level="shared", licence="shared")
     res = make_resource(editor, dataset, CSV)
+    create_data_flow(actor=spld_admin, organization=org, recipient=other_org,
+                     datasets=[dataset], purpose="Étude", ground="convention")
     reader = make_user(memberships=[(other_org, "editor")])
     client.force_login(reader)
     client.get(url(res) + "?ligne__exact=A")

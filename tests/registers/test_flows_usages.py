@@ -128,6 +128,7 @@ def test_catalogue_access_rule_follows_flows(org, other_org, spld_admin):
     shared = make_dataset(spld_admin, org, title="Index de télérelève", access_level="shared",
                           licence="shared")
     recipient = TokenActor(organization=other_org, token_id=9)
+    assert not can_read(recipient, shared)  # no flow yet: not readable
     services.create_data_flow(actor=spld_admin, organization=org, recipient=other_org,
                               datasets=[shared], purpose="Étude", ground="convention")
     assert selectors.flow_grants_access([other_org.pk], shared)

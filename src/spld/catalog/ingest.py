@@ -257,7 +257,7 @@ def _csv_error(exc: Exception) -> IngestError:
 
 def check_zip_bomb(path: Path) -> None:
     """Refuse archives whose content would explode once decompressed."""
-    limit = int(conf.get("SPLD_UNCOMPRESSED_MAX_BYTES"))
+    limit = conf.uncompressed_max_bytes()
     with zipfile.ZipFile(path) as zf:
         total = 0
         for info in zf.infolist():

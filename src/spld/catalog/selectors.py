@@ -11,14 +11,6 @@ from spld.core.permissions import ORG_ROLES, has_role, is_authenticated, is_spld
 from spld.registers.selectors import flow_grants_access
 
 
-def _is_signatory_member(actor: Any) -> bool:
-    # Until data flows exist (registers), "shared" means: any member of any organisation.
-    if getattr(actor, "organization", None) is not None:  # TokenActor
-        return True
-    memberships = getattr(actor, "memberships", None)
-    return bool(memberships is not None and memberships.exists())
-
-
 def can_read(actor: Any, dataset: Dataset) -> bool:
     """Whether `actor` may read the contents of `dataset` (records, profile, exports)."""
     if is_spld_admin(actor) or has_role(actor, dataset.publisher, *ORG_ROLES):
@@ -28,8 +20,8 @@ def can_read(actor: Any, dataset: Dataset) -> bool:
     if dataset.access_level == Dataset.AccessLevel.OPEN:
         return True
     if dataset.access_level == Dataset.AccessLevel.SHARED:
-        return is_authenticated(actor) and (  # signatories, or recipients of a data flow
-            _is_signatory_member(actor) or flow_grants_access(actor_org_ids(actor), dataset))
+        # Shared data goes only to organisations an active data flow names as recipients.
+        return is_authenticated(actor) and flow_grants_access(actor_org_ids(actor), dataset)
     return False
 
 
