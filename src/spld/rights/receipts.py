@@ -61,7 +61,9 @@ def _issue(*, actor: Any, user: Any, kind: str, title: str, body: dict[str, Any]
     receipt.jws = ""
     receipt.save()
     entry = ledger.record(actor=actor, subject=receipt, action="issued")
-    claims["log"] = {"index": entry.index, "origin": settings.SITE_URL,
+    # The log's origin line names it in checkpoints; the URL says where to fetch them.
+    claims["log"] = {"index": entry.index, "origin": settings.LOG_ORIGIN,
+                     "url": settings.SITE_URL.rstrip("/") + "/log/",
                      "publicPayload": receipt.public_payload()}
     receipt.log_index = entry.index
     receipt.jws = jws.sign(claims)
