@@ -108,3 +108,17 @@ def test_nul_bytes_are_a_clear_400(client):
     assert api.status_code == 400 and api.json()["error"]["code"] == "bad_request"
     page = client.get("/organisations/", {"q": "a\x00b"})
     assert page.status_code == 400 and "Requête invalide" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_hub_counts_every_register(org, spld_admin):
+    from spld.core.selectors import transparency_hub
+    from spld.organizations.services import update_organization
+
+    update_organization(actor=spld_admin, organization=org, description="Eau potable")
+    hub = {str(e.title): e for e in transparency_hub()}
+    assert hub["Organisations partenaires"].count == 1
+    assert hub["Journal de transparence"].count == 1
+    assert hub["Catalogue des données"].count == 0
+    assert hub["Signataires de la charte"].count == 0
+    assert all(e.url for e in hub.values())

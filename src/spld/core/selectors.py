@@ -49,6 +49,7 @@ def transparency_hub() -> list[HubEntry]:
             _("Catalogue des données"),
             _("Les jeux de données publiés, à consulter et télécharger."),
             _url("catalog:list"),
+            open_datasets().count(),
         ),
         HubEntry(
             _("Registres"),
@@ -63,6 +64,7 @@ def transparency_hub() -> list[HubEntry]:
             _("Signataires de la charte"),
             _("Qui s’est engagé, depuis quand, et comment chacun tient ses engagements."),
             _url("charter:signatories"),
+            signatories().count(),
         ),
         HubEntry(
             _("Journal de transparence"),
@@ -71,6 +73,7 @@ def transparency_hub() -> list[HubEntry]:
                 "vérifier."
             ),
             _url("ledger:journal"),
+            tree_size(),
         ),
         HubEntry(
             _("Droits des habitants"),
