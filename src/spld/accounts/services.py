@@ -8,6 +8,7 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -27,7 +28,11 @@ TOKEN_PREFIX = "spld_"
 
 
 class SignInRefused(Exception):
-    """Sign-in refused; the message is safe to show."""
+    """Sign-in refused; the message is safe to show, `throttled` says whether to retry later."""
+
+    def __init__(self, message: str, *, throttled: bool = False) -> None:
+        super().__init__(message)
+        self.throttled = throttled
 
 
 def _code_digest(user: User, code: str) -> str:
@@ -102,8 +107,13 @@ def sign_in(*, request: HttpRequest, email: str, password: str) -> User:
     address = client_address(request)
     for kind, value in (("login", email), ("ip", address)):
         if throttling.blocked_until(kind, value):
+            minutes = -(-settings.LOGIN_THROTTLE_SECONDS // 60)
             raise SignInRefused(
-                _("Trop de tentatives de connexion. Par sécurité, réessayez dans 15 minutes.")
+                _(
+                    "Trop de tentatives de connexion. Par sécurité, réessayez dans "
+                    "{minutes} minutes."
+                ).format(minutes=minutes),
+                throttled=True,
             )
     user = authenticate(request, username=email.strip().lower(), password=password)
     if user is None:

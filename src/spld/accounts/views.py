@@ -38,7 +38,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             )
         except services.SignInRefused as refusal:
             form.add_error(None, str(refusal))
-            status = 429 if "tentatives" in str(refusal) or "attempts" in str(refusal) else 400
+            status = 429 if refusal.throttled else 400
         else:
             login(request, user)
             return redirect(_next_url(request) or "accounts:space")
