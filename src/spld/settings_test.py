@@ -13,7 +13,6 @@ from spld.settings import DATABASES  # noqa: E402
 
 # Fast hashing in tests only: argon2 is deliberately slow.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": os.path.join(os.environ["SPLD_DATA_DIR"], "test.sqlite3")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -120,9 +119,3 @@ class Throttle(models.Model):
 
     def __str__(self) -> str:
         return self.key
-
-
-# Kept here so that settings stay the single source of truth for the pause.
-def throttle_limits() -> tuple[int, int]:
-    """(max failures, pause in seconds)."""
-    return settings.LOGIN_MAX_FAILURES, settings.LOGIN_THROTTLE_SECONDS

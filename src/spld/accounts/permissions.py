@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from spld.core.permissions import has_role, is_authenticated, is_spld_admin, rule
+from spld.core.permissions import has_role, is_spld_admin, rule
 
 
 @rule("accounts.manage_members")
@@ -12,17 +12,10 @@ def _manage_members(actor: Any, organization: Any) -> bool:
 
 @rule("accounts.manage_tokens")
 def _manage_tokens(actor: Any, organization: Any) -> bool:
-    # Tokens cannot mint tokens: only people may.
-    if not hasattr(actor, "memberships") and not is_spld_admin(actor):
-        return False
+    # Tokens cannot mint tokens: a token only ever holds the editor role.
     return is_spld_admin(actor) or has_role(actor, organization, "org_admin")
 
 
 @rule("admin.access")
 def _admin_access(actor: Any, obj: Any) -> bool:
     return is_spld_admin(actor)
-
-
-@rule("accounts.view_own_space")
-def _view_own_space(actor: Any, obj: Any) -> bool:
-    return is_authenticated(actor) and hasattr(actor, "memberships")

@@ -42,7 +42,7 @@ def _code_digest(user: User, code: str) -> str:
 
 def register_citizen(*, email: str, password: str, display_name: str = "") -> User:
     """Create an unverified citizen account and send its verification code."""
-    email = User.objects.normalize_email(email).lower()
+    email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("Un compte existe déjà avec cette adresse.")})
     candidate = User(email=email, username=email, display_name=display_name)

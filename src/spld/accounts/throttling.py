@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from spld.accounts.models import Throttle, throttle_limits
+from spld.accounts.models import Throttle
 
 
 def _key(kind: str, value: str) -> str:
@@ -26,7 +27,7 @@ def blocked_until(kind: str, value: str) -> datetime | None:
 
 def record_failure(kind: str, value: str) -> None:
     """Count one failure; pause the key once the limit is reached within the window."""
-    max_failures, pause = throttle_limits()
+    max_failures, pause = settings.LOGIN_MAX_FAILURES, settings.LOGIN_THROTTLE_SECONDS
     now = timezone.now()
     with transaction.atomic():
         row, _ = Throttle.objects.select_for_update().get_or_create(

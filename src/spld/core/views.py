@@ -1,5 +1,6 @@
 """Public pages of the portal skeleton and the localized error pages."""
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -41,12 +42,9 @@ def legal(request: HttpRequest) -> HttpResponse:
     return render(request, "core/legal.html")
 
 
+@login_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
     """Background tasks started by the signed-in user, with their progress."""
-    if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
-        return redirect_to_login(request.get_full_path())
     return render(request, "core/tasks.html", {"tasks": selectors.tasks_of(request.user)})
 
 

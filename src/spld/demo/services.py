@@ -8,7 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from spld.accounts.models import Membership, User
-from spld.demo.territory import DEMO_PASSWORD, ORGANIZATIONS, USERS, synthetic_siren
+from spld.demo.territory import (
+    DEMO_PASSWORD,
+    ORGANIZATIONS,
+    USERS,
+    DemoUser,
+    synthetic_siren,
+)
 from spld.organizations import services as organization_services
 from spld.organizations.models import Organization
 
@@ -29,13 +35,13 @@ def app_loaders() -> list[Loader]:
     return [ledger, catalog, registers, rights, charter, charter_indicators, ledger_cosign]
 
 
-def _ensure_user(spec: object) -> User:
-    user = User.objects.filter(email=spec.email).first()  # type: ignore[attr-defined]
+def _ensure_user(spec: DemoUser) -> User:
+    user = User.objects.filter(email=spec.email).first()
     if user is None:
-        user = User.objects.create_user(email=spec.email, password=DEMO_PASSWORD)  # type: ignore[attr-defined]
-    user.display_name = spec.display_name  # type: ignore[attr-defined]
-    user.is_superuser = user.is_staff = spec.superuser  # type: ignore[attr-defined]
-    user.is_committee_member = spec.committee  # type: ignore[attr-defined]
+        user = User.objects.create_user(email=spec.email, password=DEMO_PASSWORD)
+    user.display_name = spec.display_name
+    user.is_superuser = user.is_staff = spec.superuser
+    user.is_committee_member = spec.committee
     user.email_verified_at = user.email_verified_at or timezone.now()
     user.save()
     return user
