@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -599,7 +600,7 @@ def build_query_db(parquet: Path, columns: list[dict[str, Any]]) -> Path:
     con = duckdb.connect(str(tmp))
     try:
         con.execute("SET preserve_insertion_order = true")
-        con.execute(f"CREATE TABLE data AS SELECT * FROM read_parquet({_lit(str(parquet))})")
+        con.execute(f"CREATE TABLE data AS SELECT * FROM {parquet_rows(parquet)}")
         con.execute("CREATE VIEW v AS SELECT * FROM data")
         build_value_counts(con, "data", columns)
         con.execute("CHECKPOINT")
@@ -607,6 +608,37 @@ def build_query_db(parquet: Path, columns: list[dict[str, Any]]) -> Path:
         con.close()
     os.replace(tmp, final)
     return final
+
+
+def parquet_rows(path: Path | str) -> str:
+    """SQL source of a version's rows with `__id`, their number from 1 in the file's order.
+
+    Version files hold only the data; `__id` is DuckDB's `file_row_number` plus one, so the
+    ingest writes Parquet as fast as a plain conversion (a row_number() would serialise it).
+    Files written before this carried their own `__id` column, which is read as it is.
+    """
+    literal = _lit(str(path))
+    names = parquet_column_names(str(path))
+    if ID_COLUMN in names:
+        return f"read_parquet({literal})"
+    if "file_row_number" in names:  # DuckDB cannot add its own column: number the rows
+        return (f"(SELECT CAST(row_number() OVER () AS BIGINT) AS {ID_COLUMN}, * "
+                f"FROM read_parquet({literal}))")
+    # The option, not the virtual column: with the latter, DuckDB 2.0 fails on a filter on
+    # the row number followed by LIMIT … OFFSET (internal error).
+    return (f"(SELECT CAST(file_row_number + 1 AS BIGINT) AS {ID_COLUMN}, * EXCLUDE "
+            f"(file_row_number) FROM read_parquet({literal}, file_row_number = true))")
+
+
+@functools.lru_cache(maxsize=1024)
+def parquet_column_names(path: str) -> frozenset[str]:
+    """Top-level column names of a Parquet file (version files are immutable: cached)."""
+    con = duckdb.connect()
+    try:
+        return frozenset(r[0] for r in con.execute(
+            f"DESCRIBE SELECT * FROM read_parquet({_lit(path)})").fetchall())
+    finally:
+        con.close()
 
 
 def query_db_path(parquet: Path) -> Path:
@@ -672,10 +704,10 @@ def _direct_csv_to_parquet(con: Any, path: Path, options: list[str], types: dict
                     + "}")
     tmp.parent.mkdir(parents=True, exist_ok=True)
     try:
+        # No row number here: row_number() would serialise the conversion (see parquet_rows).
         con.execute(
-            f"COPY (SELECT CAST(row_number() OVER () AS BIGINT) AS {ID_COLUMN}, * FROM read_csv("
-            f"{_lit(str(path))}, {', '.join(opts)})) TO {_lit(str(tmp))} "
-            "(FORMAT parquet, ROW_GROUP_SIZE 122880)")
+            f"COPY (SELECT * FROM read_csv({_lit(str(path))}, {', '.join(opts)})) "
+            f"TO {_lit(str(tmp))} (FORMAT parquet, ROW_GROUP_SIZE 122880)")
     except duckdb.ConversionException:
         tmp.unlink(missing_ok=True)
         return None  # the general path re-reads the column as text and reports every error
@@ -690,7 +722,7 @@ def _finish_direct(con: Any, result: IngestResult, tmp: Path, schema: dict[str, 
     """Validate and profile a Parquet file written in one pass, then publish it at `dest`."""
     try:
         progress(50, _("version Parquet écrite"))
-        con.execute(f"CREATE VIEW raw AS SELECT * FROM read_parquet({_lit(str(tmp))})")
+        con.execute(f"CREATE VIEW raw AS SELECT * FROM {parquet_rows(tmp)}")
         described = con.execute("DESCRIBE raw").fetchall()
         raw_columns = {r[0]: str(r[1]) for r in described if r[0] != ID_COLUMN}
         if schema:
@@ -813,9 +845,7 @@ def ingest_file(src: Path, *, filename: str, dest: Path, workdir: Path,
         progress(60, _("données validées"))
         tmp = dest.with_suffix(".parquet.tmp")
         dest.parent.mkdir(parents=True, exist_ok=True)
-        con.execute(
-            f"COPY (SELECT CAST(rowid + 1 AS BIGINT) AS {ID_COLUMN}, * FROM data) "
-            f"TO {_lit(str(tmp))} (FORMAT parquet, ROW_GROUP_SIZE 122880)")
+        con.execute(f"COPY data TO {_lit(str(tmp))} (FORMAT parquet, ROW_GROUP_SIZE 122880)")
         progress(80, _("version Parquet écrite"))
         typed = con.execute("DESCRIBE data").fetchall()
         result.columns = [

@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 from django.utils.translation import gettext as _
 
-from spld.catalog.ingest import ID_COLUMN, quote_ident
+from spld.catalog.ingest import ID_COLUMN, parquet_rows, quote_ident
 
 MAX_PAGE_SIZE = 10_000
 DEFAULT_PAGE_SIZE = 20
@@ -243,7 +243,7 @@ def source(path: str) -> str:
     alias = _alias(path)
     if alias is not None:
         return f"{alias}.v"
-    return "read_parquet('" + path.replace("'", "''") + "')"
+    return parquet_rows(path)
 
 
 def _counted_total(query: Query, path: str) -> int | None:
