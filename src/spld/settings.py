@@ -75,8 +75,9 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+# Reuse connections (opening one costs more than a data API query); check them first.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     # WAL lets readers go on while the worker writes; IMMEDIATE avoids lock upgrades
     # in the middle of a transaction.
     DATABASES["default"]["OPTIONS"] = {

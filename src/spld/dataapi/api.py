@@ -108,8 +108,7 @@ def _export_sql(request: HttpRequest, resource: Resource, *,
     query = _query(request, resource, paged=False)
     version = resource.current_version
     strings = {c["name"] for c in version.columns if c["type"] in ("string", "geojson")}
-    sql, params = engine.select_sql(query, engine.source(str(version.file_path)),
-                                    version.column_names,
+    sql, params = engine.select_sql(query, str(version.file_path), version.column_names,
                                     escape_formulas=strings if escape else None)
     return query, sql, params
 

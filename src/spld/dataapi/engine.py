@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import decimal
+import functools
 import hashlib
 import threading
 from collections.abc import Iterator, Mapping
@@ -33,12 +34,15 @@ RESERVED = ("page", "page_size", "columns")
 _COMPARE = {"less": "<=", "greater": ">=", "strictly_less": "<", "strictly_greater": ">",
             "exact": "=", "differs": "IS DISTINCT FROM"}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+COUNTS_IN_MEMORY = 5_000  # values of one column whose counts are kept in memory (bounded LRU)
 
 _local = threading.local()
 _root_lock = threading.Lock()
 _root: Any = None
 _attached: dict[str, str] = {}
 _counted: dict[str, set[str]] = {}
+# alias → group column → (rollup table, {(column, function): rollup column})
+_rollups: dict[str, dict[str, tuple[str, dict[tuple[str, str], str]]]] = {}
 
 
 def _root_connection() -> Any:
@@ -73,8 +77,21 @@ def _alias(path: str) -> str | None:
                          f"AS {alias} (READ_ONLY)")
             _counted[alias] = {r[0] for r in root.execute(
                 f"SELECT DISTINCT col FROM {alias}.counts").fetchall()}
+            _rollups[alias] = _read_rollups(root, alias)
             _attached[path] = alias
     return alias
+
+
+def _read_rollups(con: Any, alias: str) -> dict[str, tuple[str, dict[tuple[str, str], str]]]:
+    """The rollup tables of a query database (none in databases built before them)."""
+    try:
+        rows = con.execute(f"SELECT grp, tbl, col, fn, name FROM {alias}.rollups").fetchall()
+    except duckdb.CatalogException:
+        return {}
+    out: dict[str, tuple[str, dict[tuple[str, str], str]]] = {}
+    for grp, table, column, fn, name in rows:
+        out.setdefault(grp, (table, {}))[1][(column, fn)] = name
+    return out
 
 
 class QueryError(Exception):
@@ -255,14 +272,60 @@ def _counted_total(query: Query, path: str) -> int | None:
     if alias is None or op != "exact" or column not in _counted.get(alias, ()):
         return None
     text = str(value).lower() if isinstance(value, bool) else str(value)
+    counts = _column_counts(alias, column)
+    if counts is not None:
+        return counts.get(text, 0)
     row = connection().execute(f"SELECT coalesce(sum(n), 0) FROM {alias}.counts "
                                "WHERE col = ? AND val = ?", [column, text]).fetchone()
     return int(row[0])
 
 
-def select_sql(query: Query, src: str, all_columns: list[str], *,
+@functools.lru_cache(maxsize=128)
+def _column_counts(alias: str, column: str) -> dict[str, int] | None:
+    """A column's value counts in memory when it has few values (a query costs ~1 ms)."""
+    rows = connection().execute(
+        f"SELECT val, n FROM {alias}.counts WHERE col = ? LIMIT {COUNTS_IN_MEMORY + 1}",
+        [column]).fetchall()
+    if len(rows) > COUNTS_IN_MEMORY:
+        return None
+    return {val: int(n) for val, n in rows}
+
+
+def _rollup(query: Query, path: str) -> tuple[str, dict[tuple[str, str], str]] | None:
+    """The precomputed table answering a whole-table group-by on one column, if there is one."""
+    if query.filters or len(query.groupby) != 1:
+        return None
+    alias = _attached.get(path)
+    found = _rollups.get(alias, {}).get(query.groupby[0]) if alias else None
+    if found is None:
+        return None
+    table, names = found
+    needed = [(column, part) for column, fn in query.aggregates
+              for part in (("sum", "count") if fn == "avg" else (fn,))]
+    if any(key not in names for key in needed):
+        return None
+    return f"{alias}.{table}", names
+
+
+def _rollup_select(query: Query, table: str, names: dict[tuple[str, str], str]) -> str:
+    """The group-by read from its rollup table: same columns, order and values as the scan."""
+    outputs = [f"g AS {quote_ident(query.groupby[0])}"]
+    for column, fn in query.aggregates:
+        value = (f"CAST({names[(column, 'sum')]} AS DOUBLE) / nullif({names[(column, 'count')]}, 0)"
+                 if fn == "avg" else names[(column, fn)])
+        outputs.append(f"{value} AS {quote_ident(f'{column}__{fn}')}")
+    order = ", ".join(f"g {direction.upper()}" for _c, direction in
+                      (query.sort or [(query.groupby[0], "asc")]))
+    return f"SELECT {', '.join(outputs)} FROM {table} ORDER BY {order}"
+
+
+def select_sql(query: Query, path: str, all_columns: list[str], *,
                escape_formulas: set[str] | None = None) -> tuple[str, list[Any]]:
-    """The SELECT for rows or aggregates (without LIMIT)."""
+    """The SELECT for rows or aggregates of a version (without LIMIT)."""
+    src = source(path)
+    rollup = _rollup(query, path) if query.is_aggregate else None
+    if rollup is not None:
+        return _rollup_select(query, *rollup), []
     where, params = where_clause(query)
     if query.is_aggregate:
         outputs = [quote_ident(c) for c in query.groupby]
@@ -290,8 +353,12 @@ def select_sql(query: Query, src: str, all_columns: list[str], *,
     return sql, params
 
 
-def count_sql(query: Query, src: str) -> tuple[str, list[Any]]:
+def count_sql(query: Query, path: str) -> tuple[str, list[Any]]:
     """Total rows (or groups) matching the query."""
+    src = source(path)
+    rollup = _rollup(query, path) if query.is_aggregate else None
+    if rollup is not None:
+        return f"SELECT count(*) FROM {rollup[0]}", []
     where, params = where_clause(query)
     if query.groupby:
         cols = ", ".join(quote_ident(c) for c in query.groupby)
@@ -313,9 +380,8 @@ def _jsonable(value: Any) -> Any:
 
 def run_page(query: Query, path: str, all_columns: list[str]) -> tuple[list[dict[str, Any]], int]:
     """One page of rows (or groups) and the total."""
-    src = source(path)
     con = connection()
-    sql, params = select_sql(query, src, all_columns)
+    sql, params = select_sql(query, path, all_columns)
     sql += f" LIMIT {int(query.page_size)} OFFSET {int((query.page - 1) * query.page_size)}"
     cursor = con.execute(sql, params)
     names = [d[0] for d in cursor.description]
@@ -325,7 +391,7 @@ def run_page(query: Query, path: str, all_columns: list[str]) -> tuple[list[dict
     if total is None and query.is_aggregate and query.page == 1 and len(rows) < query.page_size:
         total = len(rows)  # every group fits in the first page: no second scan to count them
     if total is None:
-        csql, cparams = count_sql(query, src)
+        csql, cparams = count_sql(query, path)
         total = int(con.execute(csql, cparams).fetchone()[0])
     return rows, total
 
