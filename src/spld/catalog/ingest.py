@@ -444,9 +444,16 @@ def _checks(f: dict[str, Any], typed: str) -> list[tuple[str, str, str]]:
 
 
 def validate_against_schema(con: Any, schema: dict[str, Any], raw_columns: dict[str, str],
-                            decimal_comma: bool, row: str = "rowid + 1"
+                            decimal_comma: bool, row: str = "rowid + 1",
+                            known: dict[str, dict[str, Any]] | None = None,
+                            counted: set[str] | None = None,
                             ) -> tuple[dict[str, Any], list[str]]:
-    """Columnar validation of table `raw`; returns the report and the typed SELECT list."""
+    """Columnar validation of table `raw`; returns the report and the typed SELECT list.
+
+    With `known` (exact nulls/min/max per column, from the Parquet writer) and `counted`
+    (columns whose exact value counts are in table `counts`), checks that these settle are
+    answered without reading the rows; the rows are read only to list the errors found.
+    """
     fields = validate_schema_descriptor(schema)
     names = [f["name"] for f in fields]
     structure: list[dict[str, Any]] = []
@@ -469,21 +476,17 @@ def validate_against_schema(con: Any, schema: dict[str, Any], raw_columns: dict[
         for check, cond, message in _checks(f, typed):
             checks.append((f["name"], check, cond, message))
     select += [quote_ident(n) for n in extra]
-    counts: list[int] = []
-    if checks:
-        try:
-            counts = list(con.execute(
-                "SELECT " + ", ".join(f"count_if({c[2]})" for c in checks) + " FROM raw"
-            ).fetchone())
-        except duckdb.Error as exc:
-            raise IngestError("bad_schema", _("Contrainte du schéma inapplicable : {e}").format(
-                e=str(exc).splitlines()[0][:200])) from exc
+    try:
+        counts = _count_check_failures(con, checks, raw_columns, known or {}, counted or set())
+    except duckdb.Error as exc:
+        raise IngestError("bad_schema", _("Contrainte du schéma inapplicable : {e}").format(
+            e=str(exc).splitlines()[0][:200])) from exc
     uniques = [f["name"] for f in fields
                if (f.get("constraints") or {}).get("unique") and f["name"] in raw_columns]
     errors: list[dict[str, Any]] = list(structure)
     by_check: dict[str, int] = {}
     total = len(structure)
-    for (column, check, cond, message), count in zip(checks, counts, strict=False):
+    for (column, check, cond, message), count in zip(checks, counts, strict=True):
         if not count:
             continue
         total += count
@@ -509,6 +512,44 @@ def validate_against_schema(con: Any, schema: dict[str, Any], raw_columns: dict[
     report = {"schema": True, "valid": total == 0, "error_count": total,
               "errors": errors[:MAX_LISTED_ERRORS], "errors_by_check": by_check}
     return report, select
+
+
+def _count_check_failures(con: Any, checks: list[tuple[str, str, str, str]],
+                          raw_columns: dict[str, str], known: dict[str, dict[str, Any]],
+                          counted: set[str]) -> list[int]:
+    """Rows failing each check: from known statistics or value counts, else one scan."""
+    counts: list[int | None] = [None] * len(checks)
+    for i, (column, check, cond, _message) in enumerate(checks):
+        stats = known.get(column)
+        if stats is None:
+            continue
+        if check == "required":
+            counts[i] = stats["nulls"]
+        elif check in ("minimum", "maximum") and stats.get("raw_min") is not None:
+            # The extreme value passes the bound, so every value does.
+            extreme = stats["raw_min" if check == "minimum" else "raw_max"]
+            failing = con.execute(
+                f"SELECT count_if({cond}) FROM (SELECT CAST(? AS {raw_columns[column]}) "
+                f"AS {quote_ident(column)})", [extreme]).fetchone()[0]
+            counts[i] = 0 if not failing else None
+    for column in {c[0] for c, n in zip(checks, counts, strict=True) if n is None} & counted:
+        # Each distinct value once, weighted by how often it occurs.
+        mine = [i for i, c in enumerate(checks) if c[0] == column and counts[i] is None]
+        weight = "__weight" if column != "__weight" else "__weight2"  # not the column's name
+        sums = con.execute(
+            "SELECT " + ", ".join(f"coalesce(sum({weight}) FILTER (WHERE {checks[i][2]}), 0)"
+                                  for i in mine)
+            + f" FROM (SELECT CAST(val AS {raw_columns[column]}) AS {quote_ident(column)}, "
+            f"n AS {weight} FROM counts WHERE col = ?)", [column]).fetchone()
+        for i, n in zip(mine, sums, strict=True):
+            counts[i] = int(n)
+    scan = [i for i, n in enumerate(counts) if n is None]
+    if scan:
+        values = con.execute("SELECT " + ", ".join(f"count_if({checks[i][2]})" for i in scan)
+                             + " FROM raw").fetchone()
+        for i, n in zip(scan, values, strict=True):
+            counts[i] = int(n or 0)  # count_if over NULLs only is NULL
+    return [int(n or 0) for n in counts]
 
 
 # --- profile -----------------------------------------------------------------------------
@@ -565,23 +606,34 @@ def build_rollups(con: Any, table: str, columns: list[dict[str, Any]]) -> list[s
     return [g["name"] for g in groups]
 
 
-def compute_profile(con: Any, table: str, columns: list[dict[str, str]]) -> dict[str, Any]:
-    """Rows, and per column: type, nulls, (approximate) distinct, min/max, top values, histogram."""
+def compute_profile(con: Any, table: str, columns: list[dict[str, str]],
+                    known: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Rows, and per column: type, nulls, (approximate) distinct, min/max, top values, histogram.
+
+    `known` gives exact nulls and min/max of some columns (from the Parquet writer): they are
+    not computed again.
+    """
+    known = known or {}
     parts = ["count(*)"]
     for c in columns:
         q = quote_ident(c["name"])
-        orderable = c["type"] in ORDERABLE_TYPES
-        parts += [f"count({q})", f"approx_count_distinct({q})",
-                  f"CAST(min({q}) AS VARCHAR)" if orderable else "NULL",
-                  f"CAST(max({q}) AS VARCHAR)" if orderable else "NULL"]
-    row = con.execute(f"SELECT {', '.join(parts)} FROM {table}").fetchone()
-    total = int(row[0])
+        parts.append(f"approx_count_distinct({q})")
+        if c["name"] not in known:
+            orderable = c["type"] in ORDERABLE_TYPES
+            parts += [f"count({q})", f"CAST(min({q}) AS VARCHAR)" if orderable else "NULL",
+                      f"CAST(max({q}) AS VARCHAR)" if orderable else "NULL"]
+    values = iter(con.execute(f"SELECT {', '.join(parts)} FROM {table}").fetchone())
+    total = int(next(values))
     out_cols: list[dict[str, Any]] = []
-    for i, c in enumerate(columns):
-        non_null, distinct, vmin, vmax = row[1 + 4 * i: 5 + 4 * i]
-        out_cols.append({"name": c["name"], "type": c["type"], "nulls": total - int(non_null),
-                         "distinct": int(distinct), "min": vmin, "max": vmax,
-                         "top_counts": []})
+    for c in columns:
+        distinct = int(next(values))
+        if c["name"] in known:
+            stats = known[c["name"]]
+            nulls, vmin, vmax = stats["nulls"], stats["min"], stats["max"]
+        else:
+            nulls, vmin, vmax = total - int(next(values)), next(values), next(values)
+        out_cols.append({"name": c["name"], "type": c["type"], "nulls": nulls,
+                         "distinct": distinct, "min": vmin, "max": vmax, "top_counts": []})
     counted = build_value_counts(con, table, out_cols)
     if counted:
         # Frequent values come from the exact counts (high-cardinality columns have none).
@@ -591,24 +643,80 @@ def compute_profile(con: Any, table: str, columns: list[dict[str, str]]) -> dict
         by_name = {c["name"]: c for c in out_cols}
         for col, val, n in tops:
             by_name[col]["top_counts"].append({"value": val, "count": int(n)})
-    numeric = [c for c in out_cols if c["type"] in ("integer", "number")
-               and c["min"] is not None and c["min"] != c["max"]]
-    if numeric:
-        # All histograms in one scan: histogram() over the bin number of each column.
-        exprs = []
-        for c in numeric:
-            lo, hi = float(c["min"]), float(c["max"])
-            c["_bin"] = (lo, (hi - lo) / 10)
-            q = quote_ident(c["name"])
-            exprs.append(f"histogram(least(CAST(floor(({q} - {lo!r}) / {(hi - lo) / 10!r}) "
-                         f"AS INTEGER), 9))")
-        maps = con.execute(f"SELECT {', '.join(exprs)} FROM {table}").fetchone()
-        for c, bins in zip(numeric, maps, strict=True):
-            lo, width = c.pop("_bin")
-            counts = dict(bins or {})
-            c["histogram"] = [{"from": lo + i * width, "to": lo + (i + 1) * width,
-                               "count": int(counts.get(i, 0))} for i in range(10)]
+    _add_histograms(con, table, [c for c in out_cols if c["type"] in ("integer", "number")
+                                 and c["min"] is not None and c["min"] != c["max"]],
+                    set(counted))
     return {"rows": total, "columns": out_cols}
+
+
+def _add_histograms(con: Any, table: str, numeric: list[dict[str, Any]],
+                    counted: set[str]) -> None:
+    """Ten equal-width bins per numeric column: from the value counts when there are some."""
+    scanned, exprs = [], []
+    for c in numeric:
+        lo, hi = float(c["min"]), float(c["max"])
+        width = (hi - lo) / 10
+        q = quote_ident(c["name"])
+        if c["name"] in counted:
+            rows = con.execute(
+                f"SELECT least(CAST(floor((CAST(val AS DOUBLE) - {lo!r}) / {width!r}) AS "
+                "INTEGER), 9), sum(n) FROM counts WHERE col = ? GROUP BY 1",
+                [c["name"]]).fetchall()
+            bins = dict(rows)
+        else:
+            scanned.append(c)
+            exprs.append(f"histogram(least(CAST(floor(({q} - {lo!r}) / {width!r}) "
+                         f"AS INTEGER), 9))")
+            continue
+        c["histogram"] = _bins(lo, width, bins)
+    if scanned:  # all the others in one scan
+        maps = con.execute(f"SELECT {', '.join(exprs)} FROM {table}").fetchone()
+        for c, bins in zip(scanned, maps, strict=True):
+            lo = float(c["min"])
+            c["histogram"] = _bins(lo, (float(c["max"]) - lo) / 10, dict(bins or {}))
+
+
+def _bins(lo: float, width: float, counts: dict[int, int]) -> list[dict[str, Any]]:
+    return [{"from": lo + i * width, "to": lo + (i + 1) * width,
+             "count": int(counts.get(i, 0))} for i in range(10)]
+
+
+def writer_stats(con: Any, stats: dict[str, dict[str, str]],
+                 raw_columns: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """Exact nulls and min/max per column from COPY … RETURN_STATS (saves a scan).
+
+    Values come back as text in the writer's own spelling; a cast to the column type and
+    back gives what `CAST(min(col) AS VARCHAR)` would. Columns whose statistics are missing,
+    truncated (long strings) or hold NaN are left out: the profile computes them.
+    """
+    known: dict[str, dict[str, Any]] = {}
+    for name, duck_type in raw_columns.items():
+        st = stats.get(quote_ident(name))
+        kind = duckdb_to_schema_type(duck_type)
+        if (not st or "null_count" not in st or st.get("has_nan") == "true"
+                or kind not in ORDERABLE_TYPES + ("boolean",)):
+            continue
+        if "min" not in st or "max" not in st or kind == "boolean":  # no min/max for these
+            if int(st["null_count"]) != int(st.get("num_values", -1)):
+                continue  # no statistics although there are values
+            known[name] = {"nulls": int(st["null_count"]), "min": None, "max": None,
+                           "raw_min": None, "raw_max": None}
+            continue
+        if st.get("min_is_exact") != "true" or st.get("max_is_exact") != "true":
+            continue
+        known[name] = {"nulls": int(st["null_count"]), "raw_min": st["min"],
+                       "raw_max": st["max"], "type": duck_type}
+    with_values = [n for n, k in known.items() if k["raw_min"] is not None]
+    if with_values:
+        exprs, params = [], []
+        for name in with_values:
+            duck_type = known[name].pop("type")
+            exprs += [f"CAST(CAST(? AS {duck_type}) AS VARCHAR)"] * 2
+            params += [known[name]["raw_min"], known[name]["raw_max"]]
+        row = con.execute(f"SELECT {', '.join(exprs)}", params).fetchone()
+        for i, name in enumerate(with_values):
+            known[name]["min"], known[name]["max"] = row[2 * i], row[2 * i + 1]
+    return known
 
 
 # --- the pipeline ------------------------------------------------------------------------
@@ -724,11 +832,12 @@ def _load_csv(con: Any, path: Path, options: list[str], types: dict[str, str]) -
 
 def _direct_csv_to_parquet(con: Any, path: Path, options: list[str], types: dict[str, str],
                            schema: dict[str, Any] | None, header: list[str],
-                           tmp: Path) -> Path | None:
-    """One pass CSV → Parquet (like a plain conversion) when no column needs a cast.
+                           tmp: Path) -> dict[str, dict[str, str]] | None:
+    """One pass CSV → Parquet at `tmp` (like a plain conversion) when no column needs a cast.
 
-    Returns None when the general path is needed: a schema field read as text (custom
-    format), an `__id` column in the file, or a value that does not fit its column type.
+    Returns the writer's column statistics, or None when the general path is needed: a
+    schema field read as text (custom format), an `__id` column in the file, or a value
+    that does not fit its column type.
     """
     wanted = _schema_types(schema)
     if ID_COLUMN in header or any(v == "VARCHAR" and SCHEMA_TYPES.get(
@@ -742,29 +851,40 @@ def _direct_csv_to_parquet(con: Any, path: Path, options: list[str], types: dict
     tmp.parent.mkdir(parents=True, exist_ok=True)
     try:
         # No row number here: row_number() would serialise the conversion (see parquet_rows).
-        con.execute(
+        written = con.execute(
             f"COPY (SELECT * FROM read_csv({_lit(str(path))}, {', '.join(opts)})) "
-            f"TO {_lit(str(tmp))} (FORMAT parquet, ROW_GROUP_SIZE 122880)")
+            f"TO {_lit(str(tmp))} (FORMAT parquet, ROW_GROUP_SIZE 122880, RETURN_STATS)"
+        ).fetchall()
     except duckdb.ConversionException:
         tmp.unlink(missing_ok=True)
         return None  # the general path re-reads the column as text and reports every error
     except duckdb.Error as exc:
         tmp.unlink(missing_ok=True)
         raise _csv_error(exc) from exc
-    return tmp
+    return dict(written[0][4]) if len(written) == 1 and written[0][4] else {}
 
 
-def _finish_direct(con: Any, result: IngestResult, tmp: Path, schema: dict[str, Any] | None,
-                   decimal_comma: bool, dest: Path, progress: Progress) -> IngestResult:
-    """Validate and profile a Parquet file written in one pass, then publish it at `dest`."""
+def _finish_direct(con: Any, result: IngestResult, tmp: Path, stats: dict[str, Any],
+                   schema: dict[str, Any] | None, decimal_comma: bool, dest: Path,
+                   progress: Progress) -> IngestResult:
+    """Profile and validate a Parquet file written in one pass, then publish it at `dest`."""
     try:
         progress(50, _("version Parquet écrite"))
         con.execute(f"CREATE VIEW raw AS SELECT * FROM {parquet_rows(tmp)}")
         described = con.execute("DESCRIBE raw").fetchall()
         raw_columns = {r[0]: str(r[1]) for r in described if r[0] != ID_COLUMN}
+        known = writer_stats(con, stats, raw_columns)
+        result.columns = [{"name": n, "type": duckdb_to_schema_type(t), "duckdb_type": t}
+                          for n, t in raw_columns.items()]
+        # The profile first: its value counts settle most schema checks without a scan.
+        result.profile = compute_profile(con, "raw", result.columns, known=known)
+        result.row_count = result.profile["rows"]
+        progress(80, _("profil calculé"))
         if schema:
+            counted = {r[0] for r in con.execute("SELECT DISTINCT col FROM counts").fetchall()}
             report, _select = validate_against_schema(con, schema, raw_columns, decimal_comma,
-                                                      row=ID_COLUMN)
+                                                      row=ID_COLUMN, known=known,
+                                                      counted=counted)
             if not report["valid"]:
                 raise IngestError("validation_failed", _(
                     "{n} erreur(s) de validation par rapport au Table Schema.").format(
@@ -772,11 +892,6 @@ def _finish_direct(con: Any, result: IngestResult, tmp: Path, schema: dict[str, 
         else:
             report = {"schema": False, "valid": True, "error_count": 0, "errors": [],
                       "errors_by_check": {}}
-        progress(80, _("données validées"))
-        result.columns = [{"name": n, "type": duckdb_to_schema_type(t), "duckdb_type": t}
-                          for n, t in raw_columns.items()]
-        result.profile = compute_profile(con, "raw", result.columns)
-        result.row_count = result.profile["rows"]
         result.report = report
         os.replace(tmp, dest)
     except BaseException:
@@ -784,7 +899,7 @@ def _finish_direct(con: Any, result: IngestResult, tmp: Path, schema: dict[str, 
         raise
     result.byte_size = dest.stat().st_size
     result.sha256 = sha256_file(dest)
-    progress(100, _("profil calculé"))
+    progress(100, _("données validées"))
     return result
 
 
@@ -829,12 +944,12 @@ def ingest_file(src: Path, *, filename: str, dest: Path, workdir: Path,
             types = {k: v for k, v in _schema_types(schema).items() if k in header}
             if len(header) == 1:
                 types.setdefault(header[0], "VARCHAR")
-            direct = _direct_csv_to_parquet(con, text_path, options, types, schema, header,
-                                            dest.with_suffix(".parquet.tmp"))
-            if direct is None:
+            tmp = dest.with_suffix(".parquet.tmp")
+            stats = _direct_csv_to_parquet(con, text_path, options, types, schema, header, tmp)
+            if stats is None:
                 _load_csv(con, text_path, options, types)
             else:
-                return _finish_direct(con, result, direct, schema, decimal_comma, dest,
+                return _finish_direct(con, result, tmp, stats, schema, decimal_comma, dest,
                                       progress)
         elif fmt == "json":
             try:

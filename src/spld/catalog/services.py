@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -221,10 +222,13 @@ def ingest_staged(*, actor: Any, resource: Resource, staged: Path, filename: str
     try:
         from spld.catalog.ingest import sha256_file
 
-        source_sha = sha256_file(staged) if staged.exists() else ""
-        result = ingest_file(staged, filename=filename, dest=dest,
-                             workdir=staged.with_name(staged.name + ".work"),
-                             schema=resource.dataset.schema, progress=progress)
+        # The source's checksum is read beside the conversion (hashlib releases the GIL).
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            source_hash = pool.submit(sha256_file, staged) if staged.exists() else None
+            result = ingest_file(staged, filename=filename, dest=dest,
+                                 workdir=staged.with_name(staged.name + ".work"),
+                                 schema=resource.dataset.schema, progress=progress)
+            source_sha = source_hash.result() if source_hash else ""
     except IngestError as exc:
         _fail(resource, exc)
         raise
