@@ -297,8 +297,17 @@ def spld_ingest(csv: Path, data_dir: Path, rows: int) -> dict[str, Any]:
         purpose="Banc d’essai.", general_interest="Mesurer.", retention_period="1 jour",
         schema=SCHEMA)
     resource = services.create_resource(actor=admin, dataset=dataset, title="Validations")
-    staged = services.staging_path("bench.csv")
-    os.link(csv, staged)  # the ingest consumes its staged file; a hard link keeps ours
+
+    def blocks() -> Any:
+        with open(csv, "rb") as fh:
+            while block := fh.read(1 << 20):
+                yield block
+
+    # Staged as an upload is: streamed to disk with its checksum computed on the way in.
+    start = time.perf_counter()
+    staged = services.receive_upload(actor=admin, resource=resource, chunks=blocks(),
+                                     filename="bench.csv")
+    upload_s = time.perf_counter() - start
     marks: dict[str, float] = {}
 
     def progress(percent: int, message: str) -> None:
@@ -309,9 +318,10 @@ def spld_ingest(csv: Path, data_dir: Path, rows: int) -> dict[str, Any]:
                                      filename="bench.csv", progress=progress)
     end = time.perf_counter()
     ingest_s = marks["100"] - start  # CSV → validated Parquet + profile
+    phases = ", ".join(f"{p}% at {marks[p] - start:.1f} s" for p in sorted(marks, key=int))
     return {"rid": str(resource.rid), "ingest_s": ingest_s, "rows": version.row_count,
             "ingest_rows_per_s": rows / ingest_s, "query_cache_s": end - marks["100"],
-            "parquet_mb": version.byte_size / 1e6}
+            "parquet_mb": version.byte_size / 1e6, "upload_s": upload_s, "phases": phases}
 
 
 def spld_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
@@ -350,8 +360,10 @@ def main() -> None:
         floor = floor_conversion(csv, work, rows)
         log(f"DuckDB CSV→Parquet (floor): {floor:,.0f} rows/s")
         spld = spld_ingest(csv, work / "spld", rows)
+        log(f"SPLD upload staged in {spld['upload_s']:.1f} s (not counted: network time)")
         log(f"SPLD ingest (validated Parquet + profile): {spld['ingest_rows_per_s']:,.0f} rows/s "
-            f"({spld['ingest_s']:.1f} s; query cache built in {spld['query_cache_s']:.1f} s)")
+            f"({spld['ingest_s']:.1f} s: {spld['phases']}; query cache built in "
+            f"{spld['query_cache_s']:.1f} s)")
         result["ingest_rows_per_s"] = round(spld["ingest_rows_per_s"])
         result["floor_rows_per_s"] = round(floor)
         result["ingest_vs_floor"] = round(spld["ingest_rows_per_s"] / floor, 3)

@@ -1,8 +1,11 @@
 """Catalogue JSON API: create, publish, upload (streamed, limited), remote URLs, search."""
 
+import hashlib
 import json
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from spld.catalog.models import Dataset, Resource
@@ -60,6 +63,9 @@ def test_writes_need_auth_and_the_right_org(client, api_token, other_org, editor
 def test_upload_streamed_then_ingested_by_the_worker(client, api_token, editor, org):
     dataset = make_dataset(editor, org)
     resource = make_resource(editor, dataset)
+    uploads = Path(settings.DATA_DIR) / "uploads"
+    uploads.mkdir(parents=True, exist_ok=True)
+    before = set(uploads.iterdir())
     response = client.put(f"/api/1/datasets/{dataset.slug}/resources/{resource.rid}/file"
                           "?filename=eau.csv", WATER_CSV, content_type="text/csv",
                           **auth(api_token))
@@ -67,6 +73,10 @@ def test_upload_streamed_then_ingested_by_the_worker(client, api_token, editor, 
     call_command("db_worker", batch=True, reload=False)
     body = client.get(f"/api/1/datasets/{dataset.slug}/resources/{resource.rid}").json()
     assert body["ingest_status"] == "ok" and body["version"]["rows"] == 4
+    # The checksum was computed while the bytes arrived; nothing is left in the staging area.
+    resource.refresh_from_db()
+    assert resource.current_version.source_sha256 == hashlib.sha256(WATER_CSV).hexdigest()
+    assert set(uploads.iterdir()) == before
 
 
 def test_upload_over_the_limit_is_413(client, api_token, editor, org, settings):

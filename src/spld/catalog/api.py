@@ -219,7 +219,7 @@ def upload(request: HttpRequest, slug: str, rid: str, filename: str = "donnees.c
     except services.UploadTooLarge as exc:
         raise ApiError(413, "too_large", str(exc)) from exc
     if staged.stat().st_size == 0:
-        staged.unlink()
+        services.discard_staged(staged)
         raise ApiError(400, "empty_file", _("Le fichier est vide (0 octet)."))
     task_id = services.start_ingest(actor=actor, resource=resource, staged=staged,
                                     filename=filename)

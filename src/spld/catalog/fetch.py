@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 from django.utils.translation import gettext as _
 
 from spld.catalog import conf
+from spld.catalog.staging import hashing_writer
 
 MAX_REDIRECTS = 3
 
@@ -100,7 +101,7 @@ def fetch_to_file(url: str, dest: Path, *, max_bytes: int | None = None,
                                                 "limite {limit}).").format(size=length,
                                                                           limit=max_bytes))
             size = 0
-            with open(dest, "wb") as fh:
+            with hashing_writer(dest) as write:
                 while block := response.read(1 << 20):
                     size += len(block)
                     if size > max_bytes:
@@ -110,7 +111,7 @@ def fetch_to_file(url: str, dest: Path, *, max_bytes: int | None = None,
                     if time.monotonic() > deadline:
                         raise FetchError("timeout", _("Téléchargement trop long (limite {s} s)."
                                                       ).format(s=int(timeout)))
-                    fh.write(block)
+                    write(block)
             name = Path(parts.path).name or "fichier"
             return name, size
         except (OSError, http.client.HTTPException) as exc:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from spld.catalog import conf, search
+from spld.catalog import conf, search, staging
 from spld.catalog.ingest import IngestError, ingest_file
 from spld.catalog.models import Dataset, Resource, ResourceVersion
 from spld.core.permissions import require
@@ -149,16 +149,22 @@ def receive_upload(*, actor: Any, resource: Resource, chunks: Iterable[bytes],
     dest = staging_path(filename)
     size = 0
     try:
-        with open(dest, "wb") as fh:
+        with staging.hashing_writer(dest) as write:
             for chunk in chunks:
                 size += len(chunk)
                 if size > limit:
                     raise UploadTooLarge(limit)
-                fh.write(chunk)
+                write(chunk)
     except BaseException:
         dest.unlink(missing_ok=True)
         raise
     return dest
+
+
+def discard_staged(staged: Path) -> None:
+    """Remove a staged file and the checksum kept beside it."""
+    staged.unlink(missing_ok=True)
+    staging.checksum_path(staged).unlink(missing_ok=True)
 
 
 def serialize_actor(actor: Any) -> dict[str, Any]:
@@ -222,18 +228,21 @@ def ingest_staged(*, actor: Any, resource: Resource, staged: Path, filename: str
     try:
         from spld.catalog.ingest import sha256_file
 
-        # The source's checksum is read beside the conversion (hashlib releases the GIL).
+        # Uploads and downloads hash their bytes on the way in; other staged files (demo,
+        # harvest) are read for it beside the conversion (hashlib releases the GIL).
+        source_sha = staging.known_checksum(staged)
         with ThreadPoolExecutor(max_workers=1) as pool:
-            source_hash = pool.submit(sha256_file, staged) if staged.exists() else None
+            source_hash = (pool.submit(sha256_file, staged)
+                           if staged.exists() and not source_sha else None)
             result = ingest_file(staged, filename=filename, dest=dest,
                                  workdir=staged.with_name(staged.name + ".work"),
                                  schema=resource.dataset.schema, progress=progress)
-            source_sha = source_hash.result() if source_hash else ""
+            source_sha = source_hash.result() if source_hash else source_sha
     except IngestError as exc:
         _fail(resource, exc)
         raise
     finally:
-        staged.unlink(missing_ok=True)
+        discard_staged(staged)
     try:
         with transaction.atomic():
             version = ResourceVersion(

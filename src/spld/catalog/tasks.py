@@ -63,7 +63,7 @@ def fetch_resource(context: Any, resource_id: int, url: str,
     try:
         name, _size = fetch_to_file(url, staged)
     except FetchError as exc:
-        staged.unlink(missing_ok=True)
+        services.discard_staged(staged)
         services._fail(resource, exc)
         task_progress.report(task_id, done=100, total=100, message=exc.message)
         return {"ok": False, "code": exc.code, "message": exc.message}
