@@ -49,8 +49,8 @@ def _same(got, expected):
      "sum(montees), sum(montant), count(montees)"),
     ("ligne", "montant__avg&montees__avg&montees__min&montant__max",
      "avg(montant), avg(montees), min(montees), max(montant)"),
-    ("jour", "arret__min&arret__max&jour__count&ligne__count",
-     "min(arret), max(arret), count(jour), count(ligne)"),
+    ("jour", "montees__min&montant__max&jour__count&ligne__count",
+     "min(montees), max(montant), count(jour), count(ligne)"),
     ("montees", "montant__sum", "sum(montant)"),
 ])
 def test_rollup_answers_like_a_scan(client, resource, group, query, outputs):
@@ -69,6 +69,14 @@ def test_rollup_sorts_and_pages(client, resource):
     expected = _scan(resource, "sum(montees)", "arret", order="DESC")[5:10]
     _same(got, expected)
     assert meta["total"] == 13
+
+
+def test_text_extremes_are_scanned(client, resource):
+    parsed = engine.parse_query({"jour__groupby": "", "arret__min": "", "arret__max": ""},
+                                {c["name"]: c["type"] for c in resource.current_version.columns})
+    assert engine._rollup(parsed, str(resource.current_version.file_path)) is None
+    got, _meta = _api(client, resource, "jour__groupby&arret__min&arret__max")
+    _same(got, _scan(resource, "min(arret), max(arret)", "jour"))
 
 
 def test_filtered_group_by_scans(client, resource):
