@@ -696,13 +696,13 @@ def writer_stats(con: Any, stats: dict[str, dict[str, str]],
         if (not st or "null_count" not in st or st.get("has_nan") == "true"
                 or kind not in ORDERABLE_TYPES + ("boolean",)):
             continue
-        if "min" not in st or "max" not in st or kind == "boolean":  # no min/max for these
-            if int(st["null_count"]) != int(st.get("num_values", -1)):
-                continue  # no statistics although there are values
+        only_nulls = st["null_count"] == st.get("num_values")
+        if kind == "boolean" or only_nulls:  # nulls only: the profile has no min/max here
             known[name] = {"nulls": int(st["null_count"]), "min": None, "max": None,
                            "raw_min": None, "raw_max": None}
             continue
-        if st.get("min_is_exact") != "true" or st.get("max_is_exact") != "true":
+        if "min" not in st or "max" not in st or st.get("min_is_exact") != "true" \
+                or st.get("max_is_exact") != "true":
             continue
         known[name] = {"nulls": int(st["null_count"]), "raw_min": st["min"],
                        "raw_max": st["max"], "type": duck_type}
