@@ -382,7 +382,9 @@ def run_page(query: Query, path: str, all_columns: list[str]) -> tuple[list[dict
     """One page of rows (or groups) and the total."""
     con = connection()
     sql, params = select_sql(query, path, all_columns)
-    sql += f" LIMIT {int(query.page_size)} OFFSET {int((query.page - 1) * query.page_size)}"
+    sql += f" LIMIT {int(query.page_size)}"
+    if query.page > 1:  # an OFFSET, even 0, makes DuckDB use a slower limit (~1 ms more)
+        sql += f" OFFSET {int((query.page - 1) * query.page_size)}"
     cursor = con.execute(sql, params)
     names = [d[0] for d in cursor.description]
     rows = [{n: _jsonable(v) for n, v in zip(names, row, strict=True)}
