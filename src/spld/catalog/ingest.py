@@ -652,28 +652,26 @@ def compute_profile(con: Any, table: str, columns: list[dict[str, str]],
 def _add_histograms(con: Any, table: str, numeric: list[dict[str, Any]],
                     counted: set[str]) -> None:
     """Ten equal-width bins per numeric column: from the value counts when there are some."""
-    scanned, exprs = [], []
+    scanned: list[tuple[dict[str, Any], float, float]] = []
+    exprs = []
     for c in numeric:
-        lo, hi = float(c["min"]), float(c["max"])
-        width = (hi - lo) / 10
-        q = quote_ident(c["name"])
+        lo = float(c["min"])
+        width = (float(c["max"]) - lo) / 10
+
+        def bin_of(value: str, lo: float = lo, width: float = width) -> str:
+            return f"least(CAST(floor(({value} - {lo!r}) / {width!r}) AS INTEGER), 9)"
+
         if c["name"] in counted:
-            rows = con.execute(
-                f"SELECT least(CAST(floor((CAST(val AS DOUBLE) - {lo!r}) / {width!r}) AS "
-                "INTEGER), 9), sum(n) FROM counts WHERE col = ? GROUP BY 1",
-                [c["name"]]).fetchall()
-            bins = dict(rows)
+            rows = con.execute(f"SELECT {bin_of('CAST(val AS DOUBLE)')}, sum(n) FROM counts "
+                               "WHERE col = ? GROUP BY 1", [c["name"]]).fetchall()
+            c["histogram"] = _bins(lo, width, dict(rows))
         else:
-            scanned.append(c)
-            exprs.append(f"histogram(least(CAST(floor(({q} - {lo!r}) / {width!r}) "
-                         f"AS INTEGER), 9))")
-            continue
-        c["histogram"] = _bins(lo, width, bins)
+            scanned.append((c, lo, width))
+            exprs.append(f"histogram({bin_of(quote_ident(c['name']))})")
     if scanned:  # all the others in one scan
         maps = con.execute(f"SELECT {', '.join(exprs)} FROM {table}").fetchone()
-        for c, bins in zip(scanned, maps, strict=True):
-            lo = float(c["min"])
-            c["histogram"] = _bins(lo, (float(c["max"]) - lo) / 10, dict(bins or {}))
+        for (c, lo, width), bins in zip(scanned, maps, strict=True):
+            c["histogram"] = _bins(lo, width, dict(bins or {}))
 
 
 def _bins(lo: float, width: float, counts: dict[int, int]) -> list[dict[str, Any]]:
@@ -705,13 +703,12 @@ def writer_stats(con: Any, stats: dict[str, dict[str, str]],
                 or st.get("max_is_exact") != "true":
             continue
         known[name] = {"nulls": int(st["null_count"]), "raw_min": st["min"],
-                       "raw_max": st["max"], "type": duck_type}
+                       "raw_max": st["max"]}
     with_values = [n for n, k in known.items() if k["raw_min"] is not None]
     if with_values:
         exprs, params = [], []
         for name in with_values:
-            duck_type = known[name].pop("type")
-            exprs += [f"CAST(CAST(? AS {duck_type}) AS VARCHAR)"] * 2
+            exprs += [f"CAST(CAST(? AS {raw_columns[name]}) AS VARCHAR)"] * 2
             params += [known[name]["raw_min"], known[name]["raw_max"]]
         row = con.execute(f"SELECT {', '.join(exprs)}", params).fetchone()
         for i, name in enumerate(with_values):
