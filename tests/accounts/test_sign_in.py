@@ -112,3 +112,24 @@ def test_code_guessing_is_throttled(client):
 def test_django_admin_is_for_spld_admins_only(client, request, who, status):
     client.force_login(request.getfixturevalue(who))
     assert client.get("/admin/").status_code == status
+
+
+@pytest.mark.django_db
+def test_production_hasher_is_argon2_and_signs_in(client, settings):
+    from django.contrib.auth.hashers import identify_hasher
+
+    from spld import settings as production
+
+    # The suite hashes with MD5 for speed; this test runs the hasher production uses.
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
+    user = User.objects.create_user(email="argon@spld.example", password="Un mot de passe sûr 42")
+    assert user.password.startswith("argon2$argon2id$")
+    assert identify_hasher(user.password).algorithm == "argon2"
+    assert "Un mot de passe" not in user.password
+    good = client.post("/compte/connexion/", {"email": user.email,
+                                              "password": "Un mot de passe sûr 42"})
+    assert good.status_code == 302
+    client.post("/compte/deconnexion/")
+    wrong = client.post("/compte/connexion/", {"email": user.email,
+                                               "password": "Un mot de passe sûr 43"})
+    assert wrong.status_code == 400
