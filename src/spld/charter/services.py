@@ -334,7 +334,7 @@ def _looks_latin1(data: bytes) -> bool:
 
 def evidence_max_bytes() -> int:
     """Largest evidence file accepted."""
-    return int(getattr(settings, "CHARTER_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
+    return settings.CHARTER_EVIDENCE_MAX_BYTES
 
 
 def check_evidence_file(upload: UploadedFile) -> str:
@@ -555,7 +555,7 @@ def check_overdue_evaluations(*, actor: Any, at_date: dt.date | None = None) -> 
     counts = {"reminders": 0, "alerts": 0}
     if at_date <= due:
         return counts
-    grace = int(getattr(settings, "CHARTER_REMINDER_GRACE_DAYS", 30))
+    grace = settings.CHARTER_REMINDER_GRACE_DAYS
     for membership in selectors.signatories().select_related("organization"):
         if membership.active_since is None or membership.active_since.date() > dt.date(year, 12,
                                                                                      31):
