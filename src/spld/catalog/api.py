@@ -161,16 +161,17 @@ def add_resource(request: HttpRequest, slug: str, body: ResourceCreate) -> tuple
     """A new resource; with `url`, the remote file is fetched and ingested by a task."""
     dataset = _dataset(request, slug)
     actor = request.auth  # type: ignore[attr-defined]
-    resource = services.create_resource(actor=actor, dataset=dataset, title=body.title,
-                                        description=body.description)
     if body.url:
         try:
-            task_id = services.start_fetch(actor=actor, resource=resource, url=body.url)
+            resource, task_id = services.create_remote_resource(
+                actor=actor, dataset=dataset, title=body.title, description=body.description,
+                url=body.url)
         except FetchError as exc:
-            resource.delete()
             raise ApiError(400, exc.code, exc.message) from exc
         resource.refresh_from_db()
         return 202, {**resource_json(request, resource), "task_id": task_id}
+    resource = services.create_resource(actor=actor, dataset=dataset, title=body.title,
+                                        description=body.description)
     return 201, resource_json(request, resource)
 
 

@@ -190,6 +190,21 @@ def start_ingest(*, actor: Any, resource: Resource, staged: Path, filename: str)
     return str(result.id)
 
 
+def create_remote_resource(*, actor: Any, dataset: Dataset, title: str, url: str,
+                           description: str = "") -> tuple[Resource, str]:
+    """A resource filled from a remote URL; the URL is checked before anything is logged."""
+    require(actor, "catalog.publish", dataset)
+    from spld.catalog.fetch import resolve_safe
+
+    # A refused URL must leave no "created" entry behind (and no entry cannot be undone).
+    resolve_safe(url)
+    with transaction.atomic():
+        resource = create_resource(actor=actor, dataset=dataset, title=title,
+                                   description=description, source_url=url)
+        task_id = start_fetch(actor=actor, resource=resource, url=url)
+    return resource, task_id
+
+
 def start_fetch(*, actor: Any, resource: Resource, url: str) -> str:
     """Queue the download (SSRF-safe) and ingest of a remote file; returns the task id."""
     require(actor, "catalog.publish", resource)
