@@ -1,9 +1,26 @@
 """Django admin site restricted to SPLD administrators."""
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models.base import ModelBase
 from django.http import HttpRequest
 
+from spld.core.models import PublicRecord
 from spld.core.permissions import has_perm
+
+
+class PublicRecordReadOnly:
+    """Admin mixin: public records are viewed here, changed only through the logging services."""
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 class SpldAdminSite(admin.AdminSite):
@@ -12,3 +29,16 @@ class SpldAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_active and has_perm(request.user, "admin.access"))
+
+    def register(self, model_or_iterable: Any, admin_class: Any = None, **options: Any) -> None:
+        """Register as usual, but every public record's admin is made read-only."""
+        # No change without a log entry: an admin form would save (or delete) a public record
+        # without the service that logs it, so no app can register one writable, even by
+        # forgetting. Writes go through services (views, API, commands).
+        models = [model_or_iterable] if isinstance(model_or_iterable, ModelBase) else list(
+            model_or_iterable)
+        for model in models:
+            cls = admin_class or admin.ModelAdmin
+            if issubclass(model, PublicRecord) and not issubclass(cls, PublicRecordReadOnly):
+                cls = type(f"ReadOnly{cls.__name__}", (PublicRecordReadOnly, cls), {})
+            super().register(model, cls, **options)
