@@ -138,6 +138,7 @@ def test_remote_url_fetched_when_allow_listed(client, api_token, editor, org, li
     assert resource.current_version.row_count == 4
 
 
+@pytest.mark.pgpaths  # full-text search: unaccent + French stemming on PostgreSQL
 def test_search_french_stemming_accents_and_facets(client, editor, org, other_org, spld_admin):
     make_dataset(editor, org, title="Consommation d’eau potable par commune",
                  keywords=["eau"], spatial=["29019", "29011"], themes=["ENVI"])

@@ -10,6 +10,7 @@ from tests.catalog.helpers import WATER_CSV, make_dataset, make_resource
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.pgpaths  # full-text search: unaccent + French stemming on PostgreSQL
 def test_list_with_facets_and_search(client, editor, org):
     make_dataset(editor, org, title="Consommation d’eau", themes=["ENVI"])
     make_dataset(editor, org, title="Fréquentation des piscines", themes=["EDUC"],

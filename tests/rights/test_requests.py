@@ -37,6 +37,7 @@ def file_access_request(client, citizen, orgs, kind="access", files=None):
     return client.post(url, data)
 
 
+@pytest.mark.pgpaths  # PostgreSQL: JSON containment lookups
 def test_routing_proposes_organisations_from_the_register(client, citizen, org, other_org):
     from django.apps import apps
 
