@@ -207,6 +207,11 @@ def upload(request: HttpRequest, slug: str, rid: str, filename: str = "donnees.c
     if not has_perm(actor, "catalog.publish", resource):
         raise PermissionDenied(_("Seul le producteur peut envoyer un fichier."))
     declared = request.META.get("CONTENT_LENGTH") or ""
+    if not declared and "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+        # WSGI hands Django no chunked body: say so instead of "empty file".
+        raise ApiError(411, "length_required", _("Indiquez la taille du fichier (en-tête "
+                                                 "Content-Length) : l’envoi en morceaux "
+                                                 "(chunked) n’est pas accepté."))
     if declared.isdigit() and int(declared) > conf.upload_max_bytes():
         raise ApiError(413, "too_large", str(services.UploadTooLarge(conf.upload_max_bytes())))
 
