@@ -57,6 +57,11 @@ def current_assessment(membership: Membership) -> CapacityAssessment | None:
             .prefetch_related("answers__evidence", "comments").first())
 
 
+def signatory_count() -> int:
+    """How many organisations currently count as signatories (hub and signatories page)."""
+    return signatories().count()
+
+
 def status_counts() -> dict[str, int]:
     """How many memberships are in each status."""
     counts = dict.fromkeys(Membership.Status.values, 0)

@@ -16,8 +16,8 @@ def organization_list(*, kind: str = "", q: str = "") -> QuerySet[Organization]:
 
 
 def organization_count() -> int:
-    """How many organisations take part."""
-    return Organization.objects.count()
+    """How many organisations take part (the length of their public list)."""
+    return organization_list().count()
 
 
 def kinds_with_counts() -> list[tuple[str, str, int]]:

@@ -10,12 +10,34 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from spld.catalog.selectors import can_see_metadata, datasets_of, open_datasets
-from spld.charter.selectors import membership_of, signatories
+from spld.catalog.selectors import can_see_metadata, datasets_of, public_dataset_count
+from spld.charter.selectors import membership_of, signatory_count
 from spld.ledger.selectors import tree_size
 from spld.organizations.models import Organization
 from spld.organizations.selectors import organization_count, organization_list
 from spld.registers.selectors import processing_list, register_total
+
+
+@dataclass(frozen=True)
+class PublicCounts:
+    """The numbers the home page and the hub show: each is the length of the list it links to."""
+
+    organizations: int
+    datasets: int
+    register_entries: int
+    signatories: int
+    log_entries: int
+
+
+def public_counts() -> PublicCounts:
+    """Every public count, from the selector of the list it counts (one definition each)."""
+    return PublicCounts(
+        organizations=organization_count(),
+        datasets=public_dataset_count(),
+        register_entries=register_total(),
+        signatories=signatory_count(),
+        log_entries=tree_size(),
+    )
 
 
 @dataclass(frozen=True)
@@ -37,18 +59,19 @@ def _url(name: str) -> str | None:
 
 def transparency_hub() -> list[HubEntry]:
     """The registers a citizen can consult, in the order of the charter."""
+    counts = public_counts()
     return [
         HubEntry(
             _("Organisations partenaires"),
             _("Qui participe au service public local de la donnée."),
             _url("organizations:list"),
-            organization_count(),
+            counts.organizations,
         ),
         HubEntry(
             _("Catalogue des données"),
             _("Les jeux de données publiés, à consulter et télécharger."),
             _url("catalog:list"),
-            open_datasets().count(),
+            counts.datasets,
         ),
         HubEntry(
             _("Registres"),
@@ -57,13 +80,13 @@ def transparency_hub() -> list[HubEntry]:
                 "quels usages, et les algorithmes utilisés."
             ),
             _url("registers:index"),
-            register_total(),
+            counts.register_entries,
         ),
         HubEntry(
             _("Signataires de la charte"),
             _("Qui s’est engagé, depuis quand, et comment chacun tient ses engagements."),
             _url("charter:signatories"),
-            signatories().count(),
+            counts.signatories,
         ),
         HubEntry(
             _("Journal de transparence"),
@@ -72,7 +95,7 @@ def transparency_hub() -> list[HubEntry]:
                 "vérifier."
             ),
             _url("ledger:journal"),
-            tree_size(),
+            counts.log_entries,
         ),
         HubEntry(
             _("Droits des habitants"),
