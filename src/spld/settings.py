@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "spld.registers",
     "spld.lineage",
     "spld.demo",
+    "spld.portal",
     "spld.core.admin_apps.SpldAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -36,6 +36,7 @@ def signatories(request: HttpRequest) -> HttpResponse:
     return render(request, "charter/signatories.html", {
         "memberships": qs, "status": status, "statuses": Membership.Status.choices,
         "counts": selectors.status_counts(),
+        "signatory_count": selectors.signatory_count(),
     })
 
 

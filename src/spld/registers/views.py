@@ -69,7 +69,7 @@ def flows(request: HttpRequest) -> HttpResponse:
                                           "même contenu."))
     return render(request, "registers/flows.html", {
         "svg": mark_safe(drawing),  # noqa: S308  (built from escaped text only)
-        "flows": selectors.flow_list().exclude(status=DataFlow.Status.ENDED),
+        "flows": selectors.current_flows(),
     })
 
 
