@@ -306,7 +306,8 @@ SPLD_FETCH_TIMEOUT = env_int(
 SPLD_FETCH_ALLOWED_HOSTS = env_list(
     "SPLD_FETCH_ALLOWED_HOSTS",
     "",
-    help="Hosts a remote URL may point to even on a private network (comma-separated).",
+    help="Host names, addresses or CIDR blocks a remote URL (and each redirect) may reach "
+    "even on a private network (comma-separated).",
 )
 
 # Transparency log (spld.ledger): checkpoint origin line and the log's signing key.
