@@ -226,3 +226,15 @@ def test_unreachable_mail_server_does_not_break_sign_in(client, citizen, setting
     assert statuses == [400] * 5
     # No link was mailed, so none is kept: the next pause tries again.
     assert not UnlockLink.objects.exists()
+
+
+@pytest.mark.django_db
+def test_admin_login_cannot_bypass_the_throttled_sign_in(client, spld_admin, citizen):
+    # Django's own admin form would check passwords without any pause: it is not served.
+    response = client.post("/admin/login/", {"username": spld_admin.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/compte/connexion/?next=/admin/")
+    assert "_auth_user_id" not in client.session
+    # A signed-in person without the right gets a plain refusal, not a sign-in loop.
+    client.force_login(citizen)
+    assert client.get("/admin/login/?next=/admin/").status_code == 403
