@@ -238,3 +238,49 @@ def test_admin_login_cannot_bypass_the_throttled_sign_in(client, spld_admin, cit
     # A signed-in person without the right gets a plain refusal, not a sign-in loop.
     client.force_login(citizen)
     assert client.get("/admin/login/?next=/admin/").status_code == 403
+
+
+def _live_sign_in(base: str, email: str, password: str, forwarded: str) -> int:
+    """POST the real form over HTTP, as a reverse proxy on 127.0.0.1 would forward it."""
+    import http.cookiejar
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    jar = http.cookiejar.CookieJar()
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+    page = opener.open(f"{base}/compte/connexion/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "email": email, "password": password}
+    ).encode()
+    request = urllib.request.Request(
+        f"{base}/compte/connexion/",
+        data=data,
+        headers={"X-Forwarded-For": forwarded, "Referer": f"{base}/compte/connexion/"},
+    )
+    try:
+        return opener.open(request).status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("proxied", [True, False], ids=["behind-proxy", "direct"])
+def test_real_server_reads_the_client_address_per_set_up(live_server, settings, proxied):
+    from tests.factories import make_user
+
+    owner = make_user("dpo@ville.example")
+    settings.TRUSTED_PROXIES = ["127.0.0.1"] if proxied else []
+    for _ in range(settings.LOGIN_MAX_FAILURES):
+        assert _live_sign_in(live_server.url, owner.email, "wrong", "203.0.113.66") == 400
+    attacker = _live_sign_in(live_server.url, owner.email, PASSWORD, "203.0.113.66")
+    owner_elsewhere = _live_sign_in(live_server.url, owner.email, PASSWORD, "198.51.100.7")
+    assert attacker == 429
+    # Behind the proxy the owner's own address counts; directly, a header changes nothing.
+    assert owner_elsewhere == (302 if proxied else 429)
