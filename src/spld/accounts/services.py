@@ -119,7 +119,7 @@ def sign_in(*, request: HttpRequest, email: str, password: str) -> User:
     until = throttling.blocked_until("ip", address)
     if until:
         raise SignInRefused(
-            _("Trop de tentatives de connexion depuis votre adresse. Par sécurité, {retry}").format(
+            _("Trop de tentatives de connexion depuis votre adresse. {retry}").format(
                 retry=_retry_text(until)
             ),
             throttled=True,
