@@ -110,7 +110,7 @@ class EmailCode(models.Model):
 
 
 class Throttle(models.Model):
-    """Failure counter per key (account or address) shared by every server process."""
+    """Failure counter per key (account and address, address, or code) shared by every process."""
 
     key = models.CharField(max_length=200, unique=True)
     failures = models.PositiveIntegerField(default=0)
