@@ -284,3 +284,26 @@ def test_real_server_reads_the_client_address_per_set_up(live_server, settings, 
     assert attacker == 429
     # Behind the proxy the owner's own address counts; directly, a header changes nothing.
     assert owner_elsewhere == (302 if proxied else 429)
+
+
+@pytest.mark.django_db
+def test_dead_counters_are_purged_as_new_ones_come(client, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from spld.accounts import throttling
+    from spld.accounts.models import Throttle
+
+    old = timezone.now() - timedelta(seconds=settings.LOGIN_BACKOFF_MAX_SECONDS + 60)
+    Throttle.objects.create(key="pair:dead", failures=9, window_start=old, blocked_until=old)
+    Throttle.objects.create(
+        key="ip:paused",
+        failures=9,
+        window_start=old,
+        blocked_until=timezone.now() + timedelta(hours=1),
+    )
+    for i in range(throttling.PURGE_EVERY + 1):
+        throttling.record_failure("ip", f"198.51.100.{i % 250}-{i}")
+    keys = set(Throttle.objects.values_list("key", flat=True))
+    assert "pair:dead" not in keys and "ip:paused" in keys

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from spld.accounts.models import Throttle
@@ -75,9 +76,11 @@ def record_failure(kind: str, *values: str, policy: Policy | None = None) -> dat
     policy = policy or code_policy()
     now = timezone.now()
     with transaction.atomic():
-        row, _ = Throttle.objects.select_for_update().get_or_create(
+        row, created = Throttle.objects.select_for_update().get_or_create(
             key=_key(kind, *values), defaults={"window_start": now}
         )
+        if created and row.pk % PURGE_EVERY == 0:
+            purge_expired(now=now)
         if row.window_start < now - timedelta(seconds=policy.window):
             row.failures, row.window_start, row.blocked_until = 0, now, None
         row.failures += 1
@@ -86,6 +89,21 @@ def record_failure(kind: str, *values: str, policy: Policy | None = None) -> dat
             row.blocked_until = now + timedelta(seconds=pause)
         row.save()
     return row.blocked_until if pause else None
+
+
+# Each new key gives a chance to drop dead ones, so a spray of guesses cannot grow the table.
+PURGE_EVERY = 100
+
+
+def purge_expired(*, now: datetime | None = None) -> int:
+    """Delete counters whose window and pause are both over (they would restart at zero)."""
+    now = now or timezone.now()
+    longest = max(settings.LOGIN_BACKOFF_MAX_SECONDS, settings.LOGIN_THROTTLE_SECONDS)
+    stale = Throttle.objects.filter(window_start__lt=now - timedelta(seconds=longest)).filter(
+        Q(blocked_until__isnull=True) | Q(blocked_until__lte=now)
+    )
+    deleted, _ = stale.delete()
+    return deleted
 
 
 def reset(kind: str, *values: str) -> None:
