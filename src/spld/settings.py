@@ -9,6 +9,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from spld.core.config import env_bool, env_int, env_list, env_path, env_str
+from spld.core.net import parse_networks
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -166,11 +167,38 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_MAX_FAILURES = env_int(
     "SPLD_LOGIN_MAX_FAILURES",
     5,
-    help="Wrong passwords allowed per account or address before a pause.",
+    help="Wrong passwords allowed per account and client address before a pause.",
+)
+LOGIN_BACKOFF_SECONDS = env_int(
+    "SPLD_LOGIN_BACKOFF_SECONDS",
+    60,
+    help="First pause of an account from one address; it doubles with each further failure.",
+)
+LOGIN_BACKOFF_MAX_SECONDS = env_int(
+    "SPLD_LOGIN_BACKOFF_MAX_SECONDS",
+    86400,
+    help="Longest such pause; failures older than this are forgotten.",
+)
+LOGIN_ADDRESS_MAX_FAILURES = env_int(
+    "SPLD_LOGIN_ADDRESS_MAX_FAILURES",
+    30,
+    help="Wrong passwords allowed from one client address, all accounts together, "
+    "within SPLD_LOGIN_THROTTLE_SECONDS before that address pauses.",
 )
 LOGIN_THROTTLE_SECONDS = env_int(
-    "SPLD_LOGIN_THROTTLE_SECONDS", 900, help="Length of that pause, in seconds."
+    "SPLD_LOGIN_THROTTLE_SECONDS",
+    900,
+    help="Window and pause of the per-address limit and of e-mail code guessing, in seconds.",
 )
+TRUSTED_PROXIES = env_list(
+    "SPLD_TRUSTED_PROXIES",
+    "",
+    help="Reverse proxies (addresses or CIDR blocks) whose X-Forwarded-For is believed.",
+)
+try:
+    parse_networks(tuple(TRUSTED_PROXIES))
+except ValueError as exc:
+    raise ImproperlyConfigured(str(exc)) from exc
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]
@@ -279,7 +307,8 @@ SPLD_FETCH_TIMEOUT = env_int(
 SPLD_FETCH_ALLOWED_HOSTS = env_list(
     "SPLD_FETCH_ALLOWED_HOSTS",
     "",
-    help="Hosts a remote URL may point to even on a private network (comma-separated).",
+    help="Host names, addresses or CIDR blocks a remote URL (and each redirect) may reach "
+    "even on a private network (comma-separated).",
 )
 
 # Transparency log (spld.ledger): checkpoint origin line and the log's signing key.

@@ -53,6 +53,19 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     )
 
 
+def unlock(request: HttpRequest, token: str) -> HttpResponse:
+    """The e-mailed unlock link: GET asks for confirmation, POST lifts the pauses once."""
+    # A confirmation step, because mail scanners open links and would use them up.
+    if request.method == "POST":
+        try:
+            services.unlock_account(token=token)
+        except ValidationError as error:
+            return render(request, "accounts/unlock.html", {"error": error.messages[0]}, status=400)
+        messages.success(request, _("Votre compte est débloqué : vous pouvez vous connecter."))
+        return redirect("accounts:login")
+    return render(request, "accounts/unlock.html", {})
+
+
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     """Sign out (POST only, so that a link cannot sign someone out)."""
