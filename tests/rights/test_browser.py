@@ -55,6 +55,10 @@ def test_consent_via_api_withdrawn_in_one_click_with_verified_receipt(
     withdraw = page.get_by_role("button", name="Retirer mon consentement à Eau du Ponant")
     withdraw.click()  # one click, no confirmation step
     page.wait_for_url(f"{base}/compte/donnees/recus/**")
+    # Plain French first; the signed token is folded below, one click away.
+    assert "Vous avez retiré votre consentement." in page.locator("main").inner_text()
+    assert not page.locator("#receipt-jws").is_visible()
+    page.get_by_text("Reçu signé (JWS, EdDSA)").click()
     token = page.locator("#receipt-jws").inner_text().strip()
 
     keyset = requests.get(f"{base}/.well-known/jwks.json", timeout=10).json()
@@ -128,6 +132,8 @@ def test_erasure_destroys_the_key_and_issues_a_receipt(browser, live_server, cit
     page.get_by_role("link", name="Effacer tout ce que SPLD conserve sur moi").click()
     page.get_by_role("button", name="Effacer définitivement mes données").click()
     page.wait_for_url(f"{base}/compte/donnees/recus/**")
+    assert "la clé qui les chiffrait a été détruite" in page.locator("main").inner_text()
+    page.get_by_text("Reçu signé (JWS, EdDSA)").click()
     claims = jws.verify(page.locator("#receipt-jws").inner_text().strip())
     assert claims["erasure"]["deleted"]["rights_requests"] == 1
     assert not CitizenVault.objects.filter(user=citizen).exists()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 from uuid import UUID
 
 from django.contrib import messages
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from spld.core.permissions import has_perm
 from spld.organizations.models import Organization
-from spld.rights import jws, package, pdf, routing, selectors, services, vault
+from spld.rights import jws, package, presentation, routing, selectors, services, vault
 from spld.rights.forms import (
     CompleteForm,
     ExtendForm,
@@ -85,13 +84,10 @@ def _receipt_or_404(request: HttpRequest, uid: UUID):  # type: ignore[no-untyped
 @never_cache
 @login_required
 def receipt(request: HttpRequest, uid: UUID) -> HttpResponse:
-    """A receipt in readable form, with its signed version to download."""
+    """A receipt in plain French first, with its signed version below."""
     item = _receipt_or_404(request, uid)
-    claims = jws.verify(item.jws)
-    return render(request, "rights/receipt.html", {
-        "receipt": item, "claims": claims,
-        "claims_json": json.dumps(claims, ensure_ascii=False, indent=2),
-    })
+    return render(request, "rights/receipt.html",
+                  presentation.receipt_context(item, jws.verify(item.jws)))
 
 
 @login_required
@@ -105,15 +101,10 @@ def receipt_jws(request: HttpRequest, uid: UUID) -> HttpResponse:
 
 @login_required
 def receipt_pdf(request: HttpRequest, uid: UUID) -> HttpResponse:
-    """The receipt as a PDF (readable summary plus the signed token)."""
+    """The receipt as a PDF: the page's template and context, rendered by WeasyPrint."""
     item = _receipt_or_404(request, uid)
-    claims = jws.verify(item.jws)
-    lines = [f"Reçu n° {item.uid}", f"Émis le {item.created_at:%d/%m/%Y %H:%M}",
-             f"Inscrit au journal de transparence à l’index {item.log_index}", ""]
-    lines += json.dumps({k: v for k, v in claims.items() if k != "log"}, ensure_ascii=False,
-                        indent=1).splitlines()
-    lines += ["", "Reçu signé (JWS, EdDSA) :", item.jws]
-    response = HttpResponse(pdf.text_pdf(item.title, lines), content_type="application/pdf")
+    context = presentation.receipt_context(item, jws.verify(item.jws))
+    response = HttpResponse(presentation.receipt_pdf(context), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="recu-{item.uid}.pdf"'
     return response
 
