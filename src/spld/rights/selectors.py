@@ -201,3 +201,27 @@ def public_statistics() -> dict[str, Any]:
         "on_time_share": (on_time / len(decided)) if len(decided) >= SUPPRESSION_THRESHOLD
         else None,
     }
+
+
+def known_communes() -> list[tuple[str, str]]:
+    """(INSEE code, name) of the communes SPLD knows, by name: the territory's and its partners'.
+
+    Names come from the territory's list of communes; a code only an organisation's territory
+    names takes the name of the local authority serving that commune alone.
+    """
+    from spld.demo.territory import COMMUNES
+
+    names = dict(COMMUNES)
+    for org in Organization.objects.only("name", "kind", "territory"):
+        codes = [c for c in (org.territory or []) if isinstance(c, str)]
+        for code in codes:
+            names.setdefault(code, "")
+        if len(codes) == 1 and org.kind == "local_authority" and not names[codes[0]]:
+            names[codes[0]] = org.name
+    return sorted(((code, name or code) for code, name in names.items()),
+                  key=lambda item: (item[1].casefold(), item[0]))
+
+
+def commune_name(code: str) -> str:
+    """The name of a known commune (empty when unknown)."""
+    return dict(known_communes()).get(code, "") if code else ""

@@ -113,9 +113,11 @@ def receipt_pdf(request: HttpRequest, uid: UUID) -> HttpResponse:
 @login_required
 def request_new(request: HttpRequest) -> HttpResponse:
     """File a request once for the territory: situation → proposed organisations → send."""
-    situation = SituationForm(request.GET or None, situations=routing.situations())
+    situation = SituationForm(request.GET or None, situations=routing.situations(),
+                              communes=selectors.known_communes())
     if not situation.is_bound or not situation.is_valid():
-        return render(request, "rights/request_situation.html", {"form": situation})
+        return render(request, "rights/request_situation.html", {"form": situation},
+                      status=400 if situation.is_bound else 200)
     data = situation.cleaned_data
     proposals = routing.propose(user=request.user, commune=data["commune"],
                                 chosen_situations=data["situations"])
@@ -146,6 +148,8 @@ def request_new(request: HttpRequest) -> HttpResponse:
     return render(request, "rights/request_new.html", {
         "form": form, "situation": situation, "proposals": proposals,
         "kind_label": dict(situation.fields["kind"].choices)[data["kind"]],
+        "commune_name": dict(situation.fields["commune"].choices).get(data["commune"], "")
+        if data["commune"] else "",
     }, status=status)
 
 
