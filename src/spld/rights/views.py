@@ -284,15 +284,10 @@ def backoffice_part(request: HttpRequest, slug: str, uid: UUID) -> HttpResponse:
                 messages.success(request, _("Réponse enregistrée."))
                 return redirect("rights:backoffice_part", slug=slug, uid=part.uid)
         status = 400
-    services.log_read(staff=request.user, organization=organization, subject=part.request.user,
-                      record_type="request_part", record_id=str(part.uid))
-    attachments = [{"pk": a.pk, "type": a.content_type, "size": a.size,
-                    "name": vault.open_text(a.name_sealed, context="attachment.name")}
-                   for a in part.request.attachments.all()]
+    opened = services.open_part(staff=request.user, organization=organization, part=part)
     return render(request, "rights/backoffice_part.html", {
         "organization": organization, "part": part, "forms": forms_,
-        "details": vault.open_text(part.request.details_sealed, context="request.details"),
-        "attachments": attachments,
+        "details": opened["details"], "attachments": opened["attachments"],
         "can_extend": part.status == RequestPart.Status.PENDING,
     }, status=status)
 
