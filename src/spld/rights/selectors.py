@@ -225,3 +225,47 @@ def known_communes() -> list[tuple[str, str]]:
 def commune_name(code: str) -> str:
     """The name of a known commune (empty when unknown)."""
     return dict(known_communes()).get(code, "") if code else ""
+
+
+def communes_of(user: Any) -> list[str]:
+    """The communes the person gave in their rights requests (most recent first)."""
+    seen: list[str] = []
+    for code in (RightsRequest.objects.filter(user=user).exclude(commune="")
+                 .order_by("-created_at").values_list("commune", flat=True)):
+        if code not in seen:
+            seen.append(code)
+    return seen
+
+
+def holders_for(user: Any, *, communes: list[str]) -> dict[str, Any]:
+    """« Qui détient mes données » for one person: organisations they deal with or that serve
+    their commune, with the processing activities these declare in the register."""
+    from spld.rights import routing
+
+    registers = routing.registers_available()
+    declared: dict[int, dict[str, Any]] = {}
+    if registers:
+        from spld.registers import selectors as register_selectors
+
+        declared = {h["organization"].pk: h for h in register_selectors.holders()}
+    found: dict[int, dict[str, Any]] = {}
+
+    def add(org: Organization, reason: str) -> None:
+        entry = found.setdefault(org.pk, {
+            "organization": org, "reasons": [],
+            "activities": declared.get(org.pk, {}).get("activities", [])})
+        if reason not in entry["reasons"]:
+            entry["reasons"].append(reason)
+
+    for record in ConsentRecord.objects.filter(user=user).select_related("organization"):
+        add(record.organization, "consent")
+    for part in RequestPart.objects.filter(request__user=user).select_related("organization"):
+        add(part.organization, "request")
+    if communes:
+        # Only what the register declares: an organisation serving the commune with activities.
+        for holder in declared.values():
+            org = holder["organization"]
+            if set(communes) & set(org.territory or []):
+                add(org, "commune")
+    items = sorted(found.values(), key=lambda e: e["organization"].name.casefold())
+    return {"registers": registers, "holders": items}

@@ -58,6 +58,26 @@ def space(request: HttpRequest) -> HttpResponse:
     })
 
 
+@never_cache
+@login_required
+def holders(request: HttpRequest) -> HttpResponse:
+    """« Qui détient mes données » for the signed-in person, from the public register."""
+    communes = selectors.known_communes()
+    names = dict(communes)
+    chosen = request.GET.get("commune", "").strip()
+    status = 200
+    error = ""
+    if chosen and chosen not in names:
+        error, chosen, status = _("Choisissez votre commune dans la liste."), "", 400
+    wanted = [chosen] if chosen else [c for c in selectors.communes_of(request.user)
+                                      if c in names]
+    return render(request, "rights/holders.html", {
+        **selectors.holders_for(request.user, communes=wanted),
+        "communes": communes, "chosen": wanted[0] if wanted else "", "error": error,
+        "commune_names": [names[c] for c in wanted],
+    }, status=status)
+
+
 @login_required
 @require_POST
 def withdraw(request: HttpRequest, uid: UUID) -> HttpResponse:
