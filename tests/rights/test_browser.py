@@ -58,6 +58,7 @@ def test_consent_via_api_withdrawn_in_one_click_with_verified_receipt(
     # Plain French first; the signed token is folded below, one click away.
     assert "Vous avez retiré votre consentement." in page.locator("main").inner_text()
     assert not page.locator("#receipt-jws").is_visible()
+    assert_accessible(page)
     page.get_by_text("Reçu signé (JWS, EdDSA)").click()
     token = page.locator("#receipt-jws").inner_text().strip()
 
@@ -139,3 +140,35 @@ def test_erasure_destroys_the_key_and_issues_a_receipt(browser, live_server, cit
     assert not CitizenVault.objects.filter(user=citizen).exists()
     with pytest.raises(vault.Unreadable):
         vault.open_text(sealed, context="request.details")
+
+
+def test_holders_reached_from_the_space_and_filtered_by_commune(browser, live_server, citizen,
+                                                                  org, other_org):
+    from spld.rights import services
+
+    make_activity(org, name="Abonnements à l’eau")
+    bohars = make_organization_with_activity("commune-de-bohars", "Commune de Bohars", "29011")
+    services.file_request(actor=citizen, kind="access", details="Abonné", organizations=[org],
+                          commune="29019")
+    base = live_server.url
+    page = sign_in(browser, base, citizen.email)
+    page.goto(f"{base}/compte/donnees/")
+    page.get_by_role("link", name="Qui détient mes données ?").click()
+    page.wait_for_url(f"{base}/compte/donnees/qui-detient-mes-donnees/")
+    main = page.locator("main")
+    assert "Eau du Ponant" in main.inner_text()
+    assert "Abonnements à l’eau" in main.inner_text()
+    assert bohars.name not in main.inner_text()
+    assert_accessible(page)
+    page.get_by_label("Votre commune").select_option(label="Bohars")
+    page.get_by_role("button", name="Afficher").click()
+    page.wait_for_url("**commune=29011")
+    assert bohars.name in page.locator("main").inner_text()
+
+
+def make_organization_with_activity(slug: str, name: str, commune: str):
+    from tests.factories import make_organization
+
+    organization = make_organization(slug, name=name, territory=[commune])
+    make_activity(organization, name="État civil", subjects=("habitants",))
+    return organization

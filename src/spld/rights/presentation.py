@@ -69,13 +69,6 @@ def record_type_label(record_type: str) -> str:
     return labels.get(record_type, _("un dossier vous concernant"))
 
 
-def access_log_rows(entries: Any) -> list[dict[str, Any]]:
-    """« Qui a consulté mes données » rows, in words."""
-    return [{"at": paris_time(e.at), "organization": e.organization.name if e.organization
-             else settings.SITE_NAME, "what": record_type_label(e.record_type),
-             "purpose": e.get_purpose_display()} for e in entries]
-
-
 # ------------------------------------------------------------------ receipts
 
 
