@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from spld.rights import demo, presentation
 from spld.rights.models import ConsentNotice, Receipt
@@ -56,5 +57,7 @@ def test_citizen_pages_show_labels_not_codes(client, demo_citizen):
             text = human_part(text)
         assert not CODES.search(text), (url, CODES.search(text))
 
-    english = page_text(client.get("/en" + reverse("rights:space")).content)
+    url = "/en" + reverse("rights:space")
+    with translation.override("en"):  # the request activates English; restore French after
+        english = page_text(client.get(url).content)
     assert "Email Address" in english and "dpv-pd:" not in english

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pypdfium2
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from spld.rights import jws, services
 from spld.rights.models import Receipt, RightsRequest
@@ -154,7 +155,9 @@ def test_receipt_in_english_uses_the_english_month_and_the_same_offset(client, a
     assert post(client, api_token, consent_payload()).status_code == 201
     receipt = Receipt.objects.get(user=citizen)
     client.force_login(citizen)
-    page = client.get("/en" + reverse("rights:receipt", args=[receipt.uid]))
+    url = "/en" + reverse("rights:receipt", args=[receipt.uid])
+    with translation.override("en"):  # the request activates English; restore French after
+        page = client.get(url)
     assert page.status_code == 200
     assert re.search(r"UTC\+0[12]:00", page_text(page.content))
 
