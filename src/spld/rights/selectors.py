@@ -243,11 +243,7 @@ def holders_for(user: Any, *, communes: list[str]) -> dict[str, Any]:
     from spld.rights import routing
 
     registers = routing.registers_available()
-    declared: dict[int, dict[str, Any]] = {}
-    if registers:
-        from spld.registers import selectors as register_selectors
-
-        declared = {h["organization"].pk: h for h in register_selectors.holders()}
+    declared = routing.declared_holders()
     found: dict[int, dict[str, Any]] = {}
 
     def add(org: Organization, reason: str) -> None:
