@@ -61,6 +61,11 @@ def test_consent_via_api_withdrawn_in_one_click_with_verified_receipt(
     assert_accessible(page)
     page.get_by_text("Reçu signé (JWS, EdDSA)").click()
     token = page.locator("#receipt-jws").inner_text().strip()
+    # Opened, the JSON and the token wrap on a phone instead of widening the page.
+    page.get_by_text("Contenu du reçu (JSON)").click()
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     keyset = requests.get(f"{base}/.well-known/jwks.json", timeout=10).json()
     claims = jws.verify(token, keyset)
