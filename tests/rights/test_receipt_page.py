@@ -159,5 +159,7 @@ def test_receipt_in_english_uses_the_english_month_and_the_same_offset(client, a
     with translation.override("en"):  # the request activates English; restore French after
         page = client.get(url)
     assert page.status_code == 200
-    assert re.search(r"UTC\+0[12]:00", page_text(page.content))
+    text = page_text(page.content)
+    assert re.search(r"\d{1,2} [A-Z][a-z]+ \d{4} at \d\d:\d\d \(Paris time, UTC\+0[12]:00\)", text)
+    assert "What this receipt says" in text and "What happened" in text
 
