@@ -480,6 +480,21 @@ def log_read(*, staff: Any, organization: Organization | None, subject: User, re
     )
 
 
+def open_part(*, staff: Any, organization: Organization, part: RequestPart) -> dict[str, Any]:
+    """A staff member opens a routed part: the read is logged, then the sealed details opened."""
+    require(staff, "rights.view_parts", organization)
+    if part.organization_id != organization.pk:
+        raise ValidationError(_("Cette demande n’est pas adressée à cette organisation."))
+    log_read(staff=staff, organization=organization, subject=part.request.user,
+             record_type="request_part", record_id=str(part.uid))
+    return {
+        "details": vault.open_text(part.request.details_sealed, context="request.details"),
+        "attachments": [{"pk": a.pk, "type": a.content_type, "size": a.size,
+                         "name": vault.open_text(a.name_sealed, context="attachment.name")}
+                        for a in part.request.attachments.all()],
+    }
+
+
 # ---------------------------------------------------------------- erasure and retention
 
 
