@@ -8,9 +8,11 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from spld.core.config import env_bool, env_int, env_list, env_path, env_str
+from spld.core.config import env_bool, env_int, env_list, env_path, env_str, load_env_file
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+# Before any other setting: the server, the worker and every command read the same file.
+ENV_FILE = load_env_file()
 
 DATA_DIR = env_path(
     "SPLD_DATA_DIR", "./spld-data", help="Folder for the SQLite database, keys and files."
@@ -111,6 +113,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz answers on plain HTTP and any Host (SPLD_HTTPS, SPLD_ALLOWED_HOSTS).
+    "spld.core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "spld.core.middleware.SecurityHeadersMiddleware",
