@@ -127,6 +127,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "spld.core.middleware.MailUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "spld.urls"
@@ -211,6 +212,8 @@ EMAIL_PORT = env_int("SPLD_EMAIL_PORT", 587, help="SMTP port.")
 EMAIL_HOST_USER = env_str("SPLD_EMAIL_USER", help="SMTP user name.")
 EMAIL_HOST_PASSWORD = env_str("SPLD_EMAIL_PASSWORD", help="SMTP password.")
 EMAIL_USE_TLS = EMAIL_PORT == 587
+# Without a limit an unreachable SMTP server holds the request (and a gunicorn thread) forever.
+EMAIL_TIMEOUT = env_int("SPLD_EMAIL_TIMEOUT", 10, help="SMTP connection time limit, seconds.")
 DEFAULT_FROM_EMAIL = env_str(
     "SPLD_EMAIL_FROM",
     "SPLD <ne-pas-repondre@spld.example>",

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from spld.accounts import throttling
 from spld.accounts.models import ApiToken, EmailCode, Membership, User
+from spld.core.mail import send_mail
 from spld.core.permissions import TokenActor, require
 
 CODE_TTL = timedelta(minutes=15)
@@ -41,7 +41,10 @@ def _code_digest(user: User, code: str) -> str:
 
 
 def register_citizen(*, email: str, password: str, display_name: str = "") -> User:
-    """Create an unverified citizen account and send its verification code."""
+    """Create an unverified citizen account and send its verification code.
+
+    MailUnavailable when the code cannot be sent: then no account is created.
+    """
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("Un compte existe déjà avec cette adresse.")})
@@ -61,15 +64,16 @@ def send_verification_code(*, user: User) -> None:
         EmailCode.objects.create(
             user=user, digest=_code_digest(user, code), expires_at=timezone.now() + CODE_TTL
         )
-    send_mail(
-        _("Votre code de vérification SPLD"),
-        _(
-            "Votre code : {code}\nIl est valable 15 minutes.\n\nYour code: {code} "
-            "(valid for 15 minutes)."
-        ).format(code=code),
-        None,
-        [user.email],
-    )
+        # Inside the transaction: if the mail server fails, the earlier codes still work.
+        send_mail(
+            _("Votre code de vérification SPLD"),
+            _(
+                "Votre code : {code}\nIl est valable 15 minutes.\n\nYour code: {code} "
+                "(valid for 15 minutes)."
+            ).format(code=code),
+            None,
+            [user.email],
+        )
 
 
 def verify_email(*, user: User, code: str) -> None:

@@ -62,3 +62,24 @@ class HealthCheckMiddleware:
         response["Cache-Control"] = "no-store"
         response["X-Content-Type-Options"] = "nosniff"
         return response
+
+
+class MailUnavailableMiddleware:
+    """Turn an unreachable mail server into a 503 page that says so (views may do better)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from spld.core.mail import MailUnavailable
+
+        if not isinstance(exception, MailUnavailable):
+            return None
+        from django.shortcuts import render
+
+        response = render(request, "errors/503_mail.html", status=503)
+        response["Retry-After"] = "300"
+        return response
