@@ -20,8 +20,14 @@ from spld.charter.models import AnnualReport, IndicatorValue
 from spld.ledger.models import LogEntry
 from tests.charter.conftest import all_met, raise_alert
 from tests.factories import PASSWORD
+from tests.system_deps import require_weasyprint
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _pango():
+    require_weasyprint()
 BAR_BLUE = (0x1D, 0x4F, 0x91)
 
 

@@ -15,6 +15,7 @@ import requests
 from django.utils import timezone
 
 from tests.process_support import clean_env, free_port, spld_command, stop, wait_for
+from tests.system_deps import require_weasyprint
 
 URL = re.compile(r"https?://[^\s\"'<>\\]+")
 BAKED_DEFAULT = "127.0.0.1:8000"
@@ -32,6 +33,7 @@ def _urls(text: str) -> set[str]:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """A demo loaded with `spld demo --no-serve --port P` in a fresh folder, then served."""
+    require_weasyprint()  # the demo publishes an annual report as PDF
     project = tmp_path_factory.mktemp("project")
     port = free_port()
     env = clean_env(project)
