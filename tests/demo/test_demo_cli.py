@@ -46,24 +46,26 @@ def demo(tmp_path_factory):
         return result
 
     loaded = spld("demo", "--no-serve", "--port", str(port))
-    server = subprocess.Popen(spld_command("serve", "--port", str(port), "--workers", "1"),  # noqa: S603
-                              cwd=project, env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True)
+    server_log = project / "server.log"
+    with server_log.open("w") as log:
+        server = subprocess.Popen(  # noqa: S603
+            spld_command("serve", "--port", str(port), "--workers", "2"),
+            cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
     try:
         wait_for(f"http://127.0.0.1:{port}/healthz", server)
         yield {"project": project, "port": port, "site": f"http://127.0.0.1:{port}",
-               "spld": spld, "loaded": loaded, "server": server}
+               "spld": spld, "loaded": loaded, "server_log": server_log}
     finally:
-        demo_server_log = stop(server)
-        (project / "server.log").write_text(demo_server_log)
+        stop(server)
 
 
 def test_the_demo_says_each_step_once(demo):
     out = demo["loaded"].stdout + demo["loaded"].stderr
     assert out.count("indicateurs du jour mesurés") == 1, out
     assert f"SPLD démo : {demo['site']}/" in out
-    # WhiteNoise warns "No directory at …/static/" in every worker when it is missing.
-    assert (demo["project"] / "spld-data" / "static").is_dir()
+    # WhiteNoise warned "No directory at …/static/" in every worker when it was missing.
+    assert requests.get(f"{demo['site']}/", timeout=60).status_code == 200
+    assert "No directory at" not in demo["server_log"].read_text()
     env_file = demo["project"] / "spld-data" / "env"
     assert oct(env_file.stat().st_mode & 0o777) == "0o600"
     assert f"SPLD_SITE_URL={demo['site']}" in env_file.read_text()
