@@ -866,7 +866,7 @@ def _finish_direct(con: Any, result: IngestResult, tmp: Path, stats: dict[str, A
                    progress: Progress) -> IngestResult:
     """Profile and validate a Parquet file written in one pass, then publish it at `dest`."""
     try:
-        progress(50, _("version Parquet écrite"))
+        progress(50, _("fichier converti"))
         con.execute(f"CREATE VIEW raw AS SELECT * FROM {parquet_rows(tmp)}")
         described = con.execute("DESCRIBE raw").fetchall()
         raw_columns = {r[0]: str(r[1]) for r in described if r[0] != ID_COLUMN}
@@ -876,7 +876,7 @@ def _finish_direct(con: Any, result: IngestResult, tmp: Path, stats: dict[str, A
         # The profile first: its value counts settle most schema checks without a scan.
         result.profile = compute_profile(con, "raw", result.columns, known=known)
         result.row_count = result.profile["rows"]
-        progress(80, _("profil calculé"))
+        progress(80, _("statistiques des colonnes calculées"))
         if schema:
             counted = {r[0] for r in con.execute("SELECT DISTINCT col FROM counts").fetchall()}
             report, _select = validate_against_schema(con, schema, raw_columns, decimal_comma,
@@ -896,7 +896,7 @@ def _finish_direct(con: Any, result: IngestResult, tmp: Path, stats: dict[str, A
         raise
     result.byte_size = dest.stat().st_size
     result.sha256 = sha256_file(dest)
-    progress(100, _("données validées"))
+    progress(100, _("contenu vérifié"))
     return result
 
 
@@ -906,7 +906,7 @@ def ingest_file(src: Path, *, filename: str, dest: Path, workdir: Path,
     """Turn an uploaded file into a Parquet file at `dest` (plus its query database)."""
     fmt = detect_format(src, filename)
     result = IngestResult(source_format=fmt)
-    progress(5, _("format détecté : {fmt}").format(fmt=fmt))
+    progress(5, _("format reconnu : {fmt}").format(fmt=fmt))
     workdir.mkdir(parents=True, exist_ok=True)
     con = _connect(Path(":memory:"), workdir)
     decimal_comma = False
@@ -965,7 +965,7 @@ def ingest_file(src: Path, *, filename: str, dest: Path, workdir: Path,
                 con.execute(f"CREATE TABLE raw AS SELECT * FROM read_parquet({_lit(str(src))})")
             except duckdb.Error as exc:
                 raise IngestError("bad_parquet", _("Fichier Parquet illisible.")) from exc
-        progress(40, _("données lues"))
+        progress(40, _("fichier lu"))
         raw_columns = {r[0]: str(r[1]) for r in con.execute("DESCRIBE raw").fetchall()}
         if ID_COLUMN in raw_columns:
             # An export of SPLD or data.gouv.fr: its row numbers are replaced by ours.
@@ -991,11 +991,11 @@ def ingest_file(src: Path, *, filename: str, dest: Path, workdir: Path,
         else:  # some columns need a cast (text read, schema type wanted)
             con.execute(f"CREATE TABLE data AS SELECT {', '.join(select)} FROM raw")
             con.execute("DROP TABLE raw")
-        progress(60, _("données validées"))
+        progress(60, _("contenu vérifié"))
         tmp = dest.with_suffix(".parquet.tmp")
         dest.parent.mkdir(parents=True, exist_ok=True)
         con.execute(f"COPY data TO {_lit(str(tmp))} (FORMAT parquet, ROW_GROUP_SIZE 122880)")
-        progress(80, _("version Parquet écrite"))
+        progress(80, _("fichier converti"))
         typed = con.execute("DESCRIBE data").fetchall()
         result.columns = [
             {"name": r[0], "type": "geojson" if r[0] == result.geometry_column
@@ -1008,7 +1008,7 @@ def ingest_file(src: Path, *, filename: str, dest: Path, workdir: Path,
         os.replace(tmp, dest)
         result.byte_size = dest.stat().st_size
         result.sha256 = sha256_file(dest)
-        progress(100, _("profil calculé"))
+        progress(100, _("statistiques des colonnes calculées"))
         return result
     finally:
         con.close()

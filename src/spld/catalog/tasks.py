@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from spld.catalog.fetch import FetchError, fetch_to_file
@@ -36,18 +37,17 @@ def _reporter(task_id: str) -> Any:
 @task(takes_context=True)
 def ingest_resource(context: Any, resource_id: int, staged: str, filename: str,
                     actor: dict[str, Any]) -> dict[str, Any]:
-    """Ingest a staged upload into a new version of the resource."""
+    """Ingest a staged upload into a new version of the resource (fails honestly)."""
     from spld.catalog import services
 
     resource = Resource.objects.select_related("dataset__publisher").get(pk=resource_id)
+    task_id = str(context.task_result.id)
     try:
         version = services.ingest_staged(
             actor=load_actor(actor), resource=resource, staged=Path(staged), filename=filename,
-            progress=_reporter(str(context.task_result.id)))
+            progress=_reporter(task_id))
     except IngestError as exc:
-        task_progress.report(str(context.task_result.id), done=100, total=100,
-                             message=exc.message)
-        return {"ok": False, "code": exc.code, "message": exc.message}
+        raise task_progress.fail(task_id, exc.message, exc.code) from exc
     return {"ok": True, "version": version.number, "rows": version.row_count}
 
 
@@ -59,21 +59,20 @@ def fetch_resource(context: Any, resource_id: int, url: str,
 
     resource = Resource.objects.select_related("dataset__publisher").get(pk=resource_id)
     task_id = str(context.task_result.id)
+    task_progress.report(task_id, done=1, total=100, message=_("téléchargement du fichier"))
     staged = services.staging_path(url.rsplit("/", 1)[-1].split("?")[0])
     try:
         name, _size = fetch_to_file(url, staged)
     except FetchError as exc:
         services.discard_staged(staged)
         services._fail(resource, exc)
-        task_progress.report(task_id, done=100, total=100, message=exc.message)
-        return {"ok": False, "code": exc.code, "message": exc.message}
+        raise task_progress.fail(task_id, exc.message, exc.code) from exc
     try:
         version = services.ingest_staged(actor=load_actor(actor), resource=resource,
                                          staged=staged, filename=name,
                                          progress=_reporter(task_id))
     except IngestError as exc:
-        task_progress.report(task_id, done=100, total=100, message=exc.message)
-        return {"ok": False, "code": exc.code, "message": exc.message}
+        raise task_progress.fail(task_id, exc.message, exc.code) from exc
     return {"ok": True, "version": version.number, "rows": version.row_count}
 
 

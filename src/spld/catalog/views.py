@@ -23,6 +23,7 @@ from spld.catalog.models import Dataset
 from spld.catalog.rendering import column_chart
 from spld.catalog.uploads import LimitedUploadHandler
 from spld.catalog.vocabularies import LICENCES, THEMES
+from spld.core import progress as task_progress
 from spld.core.permissions import has_perm
 from spld.organizations.models import Organization
 
@@ -93,9 +94,12 @@ def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if not selectors.can_see_metadata(request.user, dataset):
         raise Http404
     readable = selectors.can_read(request.user, dataset)
+    can_edit = has_perm(request.user, "catalog.publish", dataset)
     resources = []
     for resource in dataset.resources.all():
         entry: dict[str, Any] = {"resource": resource, "version": resource.current_version}
+        if can_edit and resource.ingest_task_id and resource.ingest_status != "ok":
+            entry["task"] = task_progress.state_of(resource.ingest_task_id)
         if readable and resource.current_version is not None:
             from spld.dataapi.services import log_read
 
@@ -105,7 +109,7 @@ def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
     site = request.build_absolute_uri("/").rstrip("/")
     return render(request, "catalog/detail.html", {
         "dataset": dataset, "resources": resources, "readable": readable, "site": site,
-        "can_edit": has_perm(request.user, "catalog.publish", dataset),
+        "can_edit": can_edit,
         "themes": [(t, THEMES.get(t, t)) for t in dataset.themes],
         "licence_label": LICENCES[dataset.licence][0],
     })
