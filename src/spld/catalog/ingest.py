@@ -788,6 +788,26 @@ def query_db_path(parquet: Path) -> Path:
     return parquet.with_suffix(".duckdb")
 
 
+# Words that name a code (INSEE commune, postcode, SIREN…): such a column is an identifier,
+# read as text even when every value looks like a number (29011, and 2A004 or 02100 further
+# down the file would otherwise be lost or refused).
+CODE_WORDS = frozenset({
+    "code", "codes", "cod", "insee", "cog", "codgeo", "depcom", "com", "commune", "communes",
+    "cp", "postal", "codepostal", "siren", "siret", "nic", "naf", "ape", "uai", "finess", "rna",
+    "iris", "dep", "dept", "departement", "reg", "region", "epci", "arr", "canton",
+})
+
+
+def is_code_column(name: str) -> bool:
+    """True when a column's name says it holds codes (identifiers, not quantities)."""
+    import unicodedata
+
+    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", name)
+    plain = unicodedata.normalize("NFKD", spaced).encode("ascii", "ignore").decode().lower()
+    words = [w for w in re.split(r"[^a-z0-9]+", plain) if w]
+    return any(w in CODE_WORDS or w.startswith(("code", "insee")) for w in words)
+
+
 def _schema_types(schema: dict[str, Any] | None) -> dict[str, str]:
     """Column types to read a CSV with when a schema gives them (VARCHAR when a format is set)."""
     if not schema:
@@ -939,6 +959,9 @@ def ingest_file(src: Path, *, filename: str, dest: Path, workdir: Path,
             if decimal_comma:
                 options.append("decimal_separator=','")
             types = {k: v for k, v in _schema_types(schema).items() if k in header}
+            for name in header:
+                if is_code_column(name):
+                    types.setdefault(name, "VARCHAR")
             if len(header) == 1:
                 types.setdefault(header[0], "VARCHAR")
             tmp = dest.with_suffix(".parquet.tmp")
