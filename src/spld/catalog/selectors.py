@@ -57,6 +57,13 @@ def dataset_detail(slug: str) -> Dataset:
             .get(slug=slug))
 
 
+def version_history(resource: Resource) -> list[Any]:
+    """A resource's versions, newest first (who published each stays internal)."""
+    return list(resource.versions.order_by("-number").only(
+        "number", "created_at", "row_count", "source_name", "source_format", "sha256",
+        "byte_size", "resource_id"))
+
+
 def resource_by_rid(rid: Any) -> Resource:
     """A resource by its public id, with dataset, publisher and current version."""
     # The data API reads this on every request: skip the large JSON it does not need.

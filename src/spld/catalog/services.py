@@ -174,7 +174,8 @@ def serialize_actor(actor: Any) -> dict[str, Any]:
     return {"user": getattr(actor, "pk", None)}
 
 
-def start_ingest(*, actor: Any, resource: Resource, staged: Path, filename: str) -> str:
+def start_ingest(*, actor: Any, resource: Resource, staged: Path, filename: str,
+                 label: str = "") -> str:
     """Queue the ingest of a staged file; returns the task id (progress on « Mes tâches »)."""
     require(actor, "catalog.publish", resource)
     from spld.catalog.tasks import ingest_resource
@@ -186,11 +187,11 @@ def start_ingest(*, actor: Any, resource: Resource, staged: Path, filename: str)
         Resource.objects.filter(pk=resource.pk).update(
             ingest_status=Resource.IngestStatus.PENDING, ingest_task_id=str(result.id))
         progress.track(result, owner=actor if hasattr(actor, "memberships") else None,
-                       label=_("Import de « {title} »").format(title=resource.title))
+                       label=label or _("Import de « {title} »").format(title=resource.title))
     return str(result.id)
 
 
-def start_fetch(*, actor: Any, resource: Resource, url: str) -> str:
+def start_fetch(*, actor: Any, resource: Resource, url: str, label: str = "") -> str:
     """Queue the download (SSRF-safe) and ingest of a remote file; returns the task id."""
     require(actor, "catalog.publish", resource)
     from spld.catalog.fetch import resolve_safe
@@ -204,7 +205,8 @@ def start_fetch(*, actor: Any, resource: Resource, url: str) -> str:
             source_url=url, ingest_status=Resource.IngestStatus.PENDING,
             ingest_task_id=str(result.id))
         progress.track(result, owner=actor if hasattr(actor, "memberships") else None,
-                       label=_("Téléchargement de « {title} »").format(title=resource.title))
+                       label=label or _("Téléchargement de « {title} »").format(
+                           title=resource.title))
     return str(result.id)
 
 
