@@ -139,11 +139,16 @@ def _crawl(client, starts, limit=250):
     return seen
 
 
-@pytest.mark.parametrize("who", ["anonymous", "citizen", "committee", "editor"])
+@pytest.mark.parametrize("who", ["anonymous", "citizen", "committee", "editor", "dpo", "org_admin"])
 def test_no_link_leads_to_a_refusal(client, org, other_org, who):
+    from spld.registers import services as registers
+    from tests.registers.conftest import processing_fields
+
     users = _role_users(org)
     dataset = make_dataset(users["editor"], org)
     make_resource(users["editor"], dataset, WATER_CSV)
+    registers.create_processing_activity(actor=users["editor"], organization=org,
+                                         **processing_fields())
     if who != "anonymous":
         client.force_login(users[who])
     starts = ["/", "/registres/", "/organisations/", f"/organisations/{org.slug}/",
@@ -154,7 +159,7 @@ def test_no_link_leads_to_a_refusal(client, org, other_org, who):
     refused = {p: s for p, s in seen.items() if s in (401, 403)}
     assert len(seen) > 30 and not refused, refused
     manage_link = "/registres/gerer/" in seen
-    assert manage_link == (who == "editor"), who
+    assert manage_link == (who in ("editor", "dpo", "org_admin")), who
 
 
 def test_expected_refusals_are_logged_without_a_traceback(client, org, caplog):
