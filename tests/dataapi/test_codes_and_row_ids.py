@@ -98,3 +98,26 @@ def test_a_schema_still_decides_the_type_of_a_code_named_column(editor, org):
                              b"code,nom\n1,a\n2,b\n")
     types = {c["name"]: c["type"] for c in resource.current_version.columns}
     assert types == {"code": "integer", "nom": "string"}
+
+
+def test_codes_stay_text_from_spreadsheets_and_json(client, editor, org):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["code_insee", "cp", "habitants"])
+    workbook.active.append([29019, "02100", 139000])  # a number cell and a text cell
+    workbook.active.append(["2A004", "20000", 70000])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    dataset = make_dataset(editor, org, title="Classeur")
+    xlsx = make_resource(editor, dataset, buffer.getvalue(), "communes.xlsx")
+    rows = json.loads(_get(client, xlsx, "data/json/"))
+    assert [(r["code_insee"], r["cp"]) for r in rows] == [("29019", "02100"), ("2A004", "20000")]
+    assert rows[0]["habitants"] == 139000
+    doc = [{"commune": 29019, "nom": "Brest", "places": 10},
+           {"commune": 29011, "nom": "Bohars", "places": 2}]
+    from_json = make_resource(editor, dataset, json.dumps(doc).encode(), "communes.json")
+    types = {c["name"]: c["type"] for c in from_json.current_version.columns}
+    assert types == {"commune": "string", "nom": "string", "places": "integer"}
+    assert [r["commune"] for r in json.loads(_get(client, from_json, "data/json/"))] == [
+        "29019", "29011"]

@@ -798,6 +798,10 @@ CODE_WORDS = frozenset({
 })
 
 
+INTEGER_TYPES = frozenset({"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT",
+                           "USMALLINT", "UINTEGER", "UBIGINT"})
+
+
 def is_code_column(name: str) -> bool:
     """True when a column's name says it holds codes (identifiers, not quantities)."""
     import unicodedata
@@ -994,6 +998,14 @@ def ingest_file(src: Path, *, filename: str, dest: Path, workdir: Path,
             # An export of SPLD or data.gouv.fr: its row numbers are replaced by ours.
             con.execute(f"ALTER TABLE raw DROP COLUMN {ID_COLUMN}")
             del raw_columns[ID_COLUMN]
+        if fmt in ("json", "geojson"):
+            # Codes written as JSON numbers (29019) become text like the CSV path reads them,
+            # unless the dataset's schema says otherwise.
+            declared = {f.get("name") for f in (schema or {}).get("fields", [])}
+            for name, kind in list(raw_columns.items()):
+                if kind in INTEGER_TYPES and is_code_column(name) and name not in declared:
+                    con.execute(f"ALTER TABLE raw ALTER COLUMN {quote_ident(name)} TYPE VARCHAR")
+                    raw_columns[name] = "VARCHAR"
         if fmt in ("json", "parquet", "geojson"):
             bad = [n for n in raw_columns if not n.strip()]
             if bad:
