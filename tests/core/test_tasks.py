@@ -48,3 +48,20 @@ def test_tasks_of_one_user_are_not_shown_to_another(client, citizen):
     progress.track(result, owner=citizen, label="Tâche privée")
     client.force_login(make_user())
     assert "Tâche privée" not in client.get("/mes-taches/").content.decode()
+
+
+@task()
+def reports_failure_in_its_result() -> dict:
+    return {"ok": False, "code": "ragged_rows", "message": "Ligne 3 : 2 valeurs au lieu de 3"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_that_returned_a_failure_is_shown_as_failed(client, citizen):
+    # Ingest tasks recorded before failures were raised returned {"ok": False, …}.
+    result = reports_failure_in_its_result.enqueue()
+    progress.track(result, owner=citizen, label="Ancien import")
+    call_command("worker", batch=True)
+    client.force_login(citizen)
+    html = client.get("/mes-taches/").content.decode()
+    assert "task-failed" in html and "Ligne 3 : 2 valeurs au lieu de 3" in html
+    assert progress.state_of(str(result.id))["state"] == "failed"

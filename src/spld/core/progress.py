@@ -46,8 +46,29 @@ def fail(task_id: str, message: str, code: str = "failed") -> TaskFailed:
     return TaskFailed(message, code)
 
 
+def _reported_failure(result: Any) -> str | None:
+    # Tasks recorded before failures were raised returned {"ok": False, "message": …}.
+    value = getattr(result, "return_value", None)
+    if result is not None and result.status == "SUCCESSFUL" and isinstance(value, dict) \
+            and value.get("ok") is False:
+        return str(value.get("message") or "")
+    return None
+
+
+def state_name(result: Any) -> str:
+    """pending, running, succeeded, failed (or unknown) for a task backend result."""
+    if result is None:
+        return "unknown"
+    if _reported_failure(result) is not None:
+        return "failed"
+    return STATES.get(result.status, "unknown")
+
+
 def error_text(result: Any, progress: TaskProgress | None = None) -> str:
     """The message of a failed task a person can act on ("" unless it failed)."""
+    reported = _reported_failure(result)
+    if reported is not None:
+        return reported
     if result is None or result.status != "FAILED":
         return ""
     expected = (result.exception_class_path or "").endswith(".TaskFailed")
@@ -69,7 +90,7 @@ def state_of(task_id: str) -> dict[str, Any]:
         result = DBTaskResult.objects.filter(id=task_id).first() if task_id else None
     except ValidationError:  # not a task id
         result = None
-    state = STATES.get(result.status if result else "", "unknown")
+    state = state_name(result)
     return {
         "id": str(task_id),
         "state": state,

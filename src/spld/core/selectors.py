@@ -105,7 +105,7 @@ def tasks_of(user: Any) -> list[dict[str, Any]]:
     """The user's background tasks with their state from the task backend."""
     from django_tasks_db.models import DBTaskResult
 
-    from spld.core.progress import STATES, error_text
+    from spld.core.progress import error_text, state_name
 
     progress = list(TaskProgress.objects.filter(owner=user)[:50])
     statuses = {
@@ -118,7 +118,7 @@ def tasks_of(user: Any) -> list[dict[str, Any]]:
             {
                 "progress": p,
                 "status": result.status if result else "UNKNOWN",
-                "state": STATES.get(result.status, "unknown") if result else "unknown",
+                "state": state_name(result),
                 "error": error_text(result, p),
             }
         )
