@@ -64,7 +64,7 @@ def test_new_version_through_the_upload_form(live_server, page, org, tmp_path):
     call_command("db_worker", batch=True, reload=False)
     page.reload()
     notice = page.locator(f"#ressource-{resource.rid} .notice").inner_text()
-    assert "échec du dernier import" in notice and "La version 2 reste en ligne." in notice
+    assert "Dernier import : échec" in notice and "La version 2 reste en ligne." in notice
     resource.refresh_from_db()
     assert resource.current_version.number == 2
     page.goto(f"{base}/mes-taches/")

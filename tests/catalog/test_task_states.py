@@ -46,7 +46,7 @@ def test_failed_ingest_is_failed_in_tasks_dataset_page_and_api(client, editor, o
     assert "terminée" not in row and "<progress" not in row and "100 %" not in row
 
     page = client.get(dataset.get_absolute_url()).content.decode()
-    assert "échec du dernier import" in page and resource.ingest_error in page
+    assert "Dernier import : <strong>échec</strong>" in page and resource.ingest_error in page
     assert "La version 1 reste en ligne." in page
 
     body = client.get(f"/api/1/datasets/{dataset.slug}/resources/{resource.rid}").json()
@@ -91,4 +91,4 @@ def test_task_state_is_not_shown_to_the_public(client, editor, org):
     call_command("db_worker", batch=True, reload=False)
     body = client.get(f"/api/1/datasets/{dataset.slug}/resources/{resource.rid}").json()
     assert "task" not in body and "ingest_error" not in body
-    assert "échec du dernier import" not in client.get(dataset.get_absolute_url()).content.decode()
+    assert "Dernier import" not in client.get(dataset.get_absolute_url()).content.decode()
