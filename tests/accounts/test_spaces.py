@@ -51,13 +51,16 @@ def _role_users(org):
     }
 
 
-def _tasks(slug):
+def _tasks(slug, dataset=None, resource=None):
+    update = ([f"/donnees/{dataset.slug}/ressources/{resource.rid}/nouvelle-version/",
+               f"/donnees/{dataset.slug}/ressources/ajouter/", dataset.get_absolute_url()]
+              if resource else [])
     return {
         "citizen": ["/compte/donnees/", "/compte/donnees/demandes/nouvelle/",
                     "/registres/qui-detient-mes-donnees/", "/mes-taches/"],
         "editor": [f"/donnees/nouveau/?organisation={slug}", "/registres/gerer/",
                    "/registres/gerer/traitement/nouveau/", f"/organisations/{slug}/",
-                   "/mes-taches/"],
+                   "/mes-taches/", *update],
         "dpo": [f"/droits/organisations/{slug}/", "/registres/gerer/",
                 f"/charte/espace/{slug}/"],
         "org_admin": [f"/compte/organisations/{slug}/membres/",
@@ -76,10 +79,10 @@ def test_each_role_reaches_its_main_tasks_in_two_clicks(client, org, role):
 
     users = _role_users(org)
     dataset = make_dataset(users["editor"], org)
-    make_resource(users["editor"], dataset, WATER_CSV)
+    resource = make_resource(users["editor"], dataset, WATER_CSV)
     client.force_login(users[role])
     reached = _within_two_clicks(client)
-    tasks = _tasks(org.slug)[role]
+    tasks = _tasks(org.slug, dataset, resource)[role]
     assert reverse("organizations:create") in tasks or role != "spld_admin"
     missing = [t for t in tasks if t not in reached]
     assert not missing, f"{role}: not within two clicks of « Mon espace »: {missing}"

@@ -89,6 +89,13 @@ def datasets_of(organization: Any) -> QuerySet[Dataset]:
     return Dataset.objects.filter(publisher=organization, status=Dataset.Status.PUBLISHED)
 
 
+def datasets_to_maintain(organization: Any, limit: int = 10) -> list[Dataset]:
+    """An organisation's datasets for its publishers (drafts too), last modified first."""
+    return list(Dataset.objects.filter(publisher=organization)
+                .exclude(status=Dataset.Status.WITHDRAWN)
+                .prefetch_related("resources").order_by("-modified", "title")[:limit])
+
+
 FACETS = ("publisher", "theme", "licence", "access_level", "commune")
 SORTS = ("relevance", "date", "downloads", "title")
 
