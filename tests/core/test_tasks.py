@@ -65,3 +65,20 @@ def test_a_task_that_returned_a_failure_is_shown_as_failed(client, citizen):
     html = client.get("/mes-taches/").content.decode()
     assert "task-failed" in html and "Ligne 3 : 2 valeurs au lieu de 3" in html
     assert progress.state_of(str(result.id))["state"] == "failed"
+
+
+def test_expected_failure_is_one_log_line_even_with_a_percent_sign():
+    import logging
+
+    from spld.core.logs import ExpectedFailures
+
+    try:
+        raise progress.TaskFailed("Taux de 100 % dépassé", "bad_value")
+    except progress.TaskFailed:
+        import sys
+
+        record = logging.LogRecord("django_tasks", logging.ERROR, __file__, 1,
+                                   "Task id=%s state=%s", ("t1", "FAILED"), sys.exc_info())
+    assert ExpectedFailures().filter(record)
+    assert record.exc_info is None
+    assert record.getMessage() == "Task id=t1 state=FAILED (bad_value: Taux de 100 % dépassé)"

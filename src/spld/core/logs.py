@@ -20,7 +20,8 @@ class ExpectedFailures(logging.Filter):
         exc = record.exc_info[1] if isinstance(record.exc_info, tuple) else None
         if isinstance(exc, PermissionDenied | TaskFailed):
             if isinstance(exc, TaskFailed):
-                record.msg = f"{record.msg} ({exc.code}: {exc.message})"
+                reason = f"{exc.code}: {exc.message}".replace("%", "%%")  # msg is %-formatted
+                record.msg = f"{record.msg} ({reason})"
             record.exc_info = None
             record.exc_text = None
         return True
