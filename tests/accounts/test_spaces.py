@@ -94,7 +94,7 @@ def test_my_organisations_actions_follow_the_role(client, org):
     users = _role_users(org)
     client.force_login(users["editor"])
     html = client.get("/compte/").content.decode()
-    row = html[html.index("<tbody>"):html.index("</tbody>")]
+    row = html[html.index('class="my-organisations"'):html.index("Mes tâches</h2>")]
     assert "Publier un jeu de données" in row and "Gérer les registres" in row
     assert "Membres et rôles" not in row and "Jetons d’API" not in row
     client.force_login(users["org_admin"])
