@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from spld.catalog import services
+from spld.catalog import services, tasks
 from tests.browser_support import serious_violations
 from tests.catalog.helpers import WATER_CSV, make_dataset, make_resource
 from tests.factories import PASSWORD, make_user
@@ -20,7 +20,7 @@ def test_editor_pages_do_not_overflow_at_320_px(live_server, page, org):
                   title="Relevés 2024")
     staged = services.receive_upload(actor=user, resource=resource,
                                      chunks=[b"a;b\n1;2;3\n"], filename="casse.csv")
-    services.start_ingest(actor=user, resource=resource, staged=staged, filename="casse.csv")
+    tasks.start_ingest(actor=user, resource=resource, staged=staged, filename="casse.csv")
     call_command("db_worker", batch=True, reload=False)
     base = live_server.url
     page.goto(f"{base}/compte/connexion/")

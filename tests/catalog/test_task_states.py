@@ -5,7 +5,7 @@ import logging
 import pytest
 from django.core.management import call_command
 
-from spld.catalog import services
+from spld.catalog import services, tasks
 from tests.catalog.helpers import WATER_CSV, make_dataset, make_resource
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -18,7 +18,7 @@ JARGON = ("accélération", "requêtes", "Parquet", "profil calculé", "100 %")
 def _upload(editor, resource, data, name):
     staged = services.receive_upload(actor=editor, resource=resource, chunks=[data],
                                      filename=name)
-    return services.start_ingest(actor=editor, resource=resource, staged=staged, filename=name)
+    return tasks.start_ingest(actor=editor, resource=resource, staged=staged, filename=name)
 
 
 def test_failed_ingest_is_failed_in_tasks_dataset_page_and_api(client, editor, org, caplog):
