@@ -6,10 +6,12 @@ from spld.catalog import demo
 from spld.catalog.models import Dataset, Resource
 from spld.demo.services import load_demo
 from spld.ledger.models import LogEntry
+from tests.system_deps import require_weasyprint
 
 
 @pytest.mark.django_db
 def test_demo_datasets_are_ready(client, monkeypatch):
+    require_weasyprint()  # the demo publishes an annual report as PDF
     monkeypatch.setattr(demo, "BIG_ROWS", 2000)  # the real demo generates 1.2 million rows
     admin = load_demo()
     datasets = Dataset.objects.filter(status="published")

@@ -65,7 +65,7 @@ def test_the_owner_gets_everything(client, citizen, owned):
         # Pages and files answer 200; the withdrawal (a POST) redirects to its receipt.
         assert getattr(client, method)(url).status_code == (200 if method == "get" else 302), url
     pdf = client.get(reverse("rights:receipt_pdf", args=[owned["receipt"].uid]))
-    assert pdf.content.startswith(b"%PDF-1.4") and pdf.content.rstrip().endswith(b"%%EOF")
+    assert pdf.content.startswith(b"%PDF-") and pdf.content.rstrip().endswith(b"%%EOF")
 
 
 def test_bad_ids_are_404_not_500(client, citizen):

@@ -3,8 +3,12 @@
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db.models.base import ModelBase
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from spld.core.models import PublicRecord
 from spld.core.permissions import has_perm
@@ -42,3 +46,9 @@ class SpldAdminSite(admin.AdminSite):
             if issubclass(model, PublicRecord) and not issubclass(cls, PublicRecordReadOnly):
                 cls = type(f"ReadOnly{cls.__name__}", (PublicRecordReadOnly, cls), {})
             super().register(model, cls, **options)
+    def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        """One sign-in page for everyone, so the admin cannot bypass its throttling."""
+        if request.user.is_authenticated:
+            raise PermissionDenied(_("L’administration est réservée à l’équipe SPLD."))
+        target = request.GET.get("next") or reverse("admin:index", current_app=self.name)
+        return redirect_to_login(target, reverse("accounts:login"))
