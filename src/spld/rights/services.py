@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from spld.accounts.models import User
 from spld.core.permissions import require
 from spld.organizations.models import Organization
-from spld.rights import deadlines, receipts, routing, vault
+from spld.rights import deadlines, keys, receipts, routing, vault
 from spld.rights.models import (
     AccessLogEntry,
     Attachment,
@@ -66,7 +66,8 @@ def _system_actor() -> str:
 
 def email_digest(email: str) -> str:
     """Keyed hash of an address: lets a pending consent be claimed without storing the address."""
-    return hmac.new(settings.SECRET_KEY.encode(), email.strip().lower().encode(),
+    # A dedicated key, not the Django secret: rotating that one must not orphan consents.
+    return hmac.new(keys.consent_match_key(), email.strip().lower().encode(),
                     hashlib.sha256).hexdigest()
 
 
