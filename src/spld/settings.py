@@ -378,3 +378,7 @@ CHARTER_REAPPLY_DELAY_DAYS = env_int(
     365,
     help="Days before an organisation excluded from the charter may apply again.",
 )
+
+# Servers and workers refuse to start with a missing key or one that does not match the
+# receipts, vaults or checkpoints already published (spld.core.startup).
+STARTUP_CHECK = "spld.portal.integrity.assert_safe_to_start"

@@ -45,3 +45,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": os.path.join(os.environ["SPLD_DATA_DIR"], "test.sqlite3")
     }
+
+# The suite has no log key by default; tests of the start-up guard switch it back on.
+STARTUP_CHECK = ""

@@ -96,7 +96,9 @@ def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
     resources = []
     for resource in dataset.resources.all():
         entry: dict[str, Any] = {"resource": resource, "version": resource.current_version}
-        if readable and resource.current_version is not None:
+        if resource.current_version is not None and not resource.current_version.is_available:
+            entry["unavailable"] = True
+        elif readable and resource.current_version is not None:
             from spld.dataapi.services import log_read
 
             log_read(actor=request.user, resource=resource, kind="preview")

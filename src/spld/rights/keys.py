@@ -56,7 +56,7 @@ def _data_depends_on(kind: str) -> bool:
     from spld.rights.models import CitizenVault, ConsentRecord, Receipt
 
     if kind == "receipt":
-        return Receipt.objects.exists()
+        return Receipt.objects.exclude(jws="").exists()  # signed ones (issuing saves first)
     if kind == "vault":
         return CitizenVault.objects.exists()
     return ConsentRecord.objects.exclude(pending_email_digest="").exists()
