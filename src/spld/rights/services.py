@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -531,6 +531,11 @@ def erase_my_data(*, actor: Any, user: User) -> Receipt:
         CitizenVault.objects.filter(user=user).delete()  # the key: crypto-shredding
         receipt = receipts.for_erasure(actor=actor, user=user, subject_ref=subject_ref,
                                        deleted=deleted, at=now)
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        # secure_delete zeroed the erased rows in the database pages; the write-ahead log
+        # still holds the pages as they were until a checkpoint truncates it.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     log.info("erasure done: %s", json.dumps(deleted, sort_keys=True))
     return receipt
 
