@@ -7,6 +7,9 @@ import base64
 import json
 import shutil
 import sqlite3
+import subprocess  # noqa: S404
+import threading
+import time
 
 import pytest
 from cryptography.exceptions import InvalidTag
@@ -15,6 +18,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from spld.core import pause
 from spld.ledger import log
 from spld.ledger.models import Checkpoint
 from spld.rights import jws, keys, services, vault
@@ -101,10 +105,17 @@ def test_after_an_erasure_an_older_backup_cannot_be_decrypted(installation, sett
     services.erase_my_data(actor=citizen, user=citizen)
 
     # The backup does hold the wrapped key and the sealed data…
-    db = sqlite3.connect(installation / "before" / "database.sqlite3")
-    (held,) = db.execute("SELECT wrapped_key FROM rights_citizenvault").fetchone()
-    db.close()
-    assert bytes(held) == wrapped
+    if connection.vendor == "sqlite":
+        db = sqlite3.connect(installation / "before" / "database.sqlite3")
+        (held,) = db.execute("SELECT wrapped_key FROM rights_citizenvault").fetchone()
+        db.close()
+        assert bytes(held) == wrapped
+    else:
+        dump = subprocess.run(  # noqa: S603
+            [shutil.which("pg_restore"), "--data-only", "--file=-",
+             str(installation / "before" / "database.pgdump")],
+            check=True, capture_output=True).stdout
+        assert wrapped.hex().encode() in dump
     # …but nothing in it is the key that unwraps it: not as bytes, base64 or hex.
     master = keys.master_key()
     forms = [master, base64.urlsafe_b64encode(master).rstrip(b"="),
@@ -140,3 +151,24 @@ def test_erased_vault_rows_do_not_linger_in_the_sqlite_files(installation, citiz
         if __import__("os").path.exists(p)
     )
     assert wrapped not in content
+
+
+def test_backup_waits_for_a_running_task_and_holds_the_next(installation):
+    pause._task_started()  # noqa: SLF001  (what the worker does before each task)
+    with pytest.raises(TimeoutError, match="still runs"), pause.tasks_paused(timeout=0.5):
+        pass
+    pause._task_finished()  # noqa: SLF001
+    started = threading.Event()
+
+    def next_task() -> None:
+        pause._task_started()  # noqa: SLF001
+        started.set()
+        pause._task_finished()  # noqa: SLF001
+
+    with pause.tasks_paused(timeout=1):
+        worker = threading.Thread(target=next_task)
+        worker.start()
+        time.sleep(0.5)
+        assert not started.is_set()  # the task waits while the backup runs
+    worker.join(5)
+    assert started.is_set()
