@@ -188,3 +188,18 @@ def test_a_lost_data_file_is_named_answered_503_and_not_advertised(client, key_f
     assert f"{resource.rid}/csv" not in dcat
     ckan = client.get(f"/api/3/action/package_show?id={dataset.slug}").json()
     assert ckan["result"]["resources"] == []
+
+
+def test_an_altered_log_fails_check(db, key_files, settings, citizen):
+    from spld.ledger.models import LogEntry
+
+    settings.DEMO_MODE = False
+    call_command("keys", "init")
+    log.create_key()
+    _issue_receipt(citizen)
+    log.sign_checkpoint()
+    call_command("check")
+    LogEntry.objects.filter(index=0).update(payload=b'{"forged": true}')
+    with pytest.raises(CommandError, match="transparency log inconsistent"):
+        call_command("check")
+    call_command("check", "--quick")  # the quick check does not replay the log

@@ -27,7 +27,7 @@ def _receipt_problems(deep: bool) -> list[str]:
         keyset = jws.jwks()
     except ImproperlyConfigured as exc:
         return [str(exc)]
-    receipts = Receipt.objects.order_by("-created_at").values_list("uid", "jws")
+    receipts = Receipt.objects.exclude(jws="").order_by("-created_at").values_list("uid", "jws")
     problems: list[str] = []
     for uid, token in receipts if deep else receipts[:1]:
         try:
