@@ -220,11 +220,19 @@ def restore(src: Path, *, say: Callable[[str], None] = lambda _m: None,
     manifest = verify_backup(src)
     say(f"backup of {manifest['created_at']} verified ({len(manifest['files'])} files)")
     data_dir = Path(settings.DATA_DIR)
-    existing = [p for p in _data_files(data_dir)] if data_dir.exists() else []
-    if existing and not force:
+    # Files the backup would replace by other content; the demo's generated secret_key is
+    # made at every fresh start and the backup's one wins.
+    conflicts = [
+        entry["path"] for entry in manifest["files"]
+        if entry["path"] != f"{DATA}/secret_key"
+        and (data_dir / Path(entry["path"]).relative_to(DATA)).is_file()
+        and _sha256(data_dir / Path(entry["path"]).relative_to(DATA)) != entry["sha256"]
+    ]
+    if conflicts and not force:
         raise BackupError(
-            f"{data_dir} already holds {len(existing)} files: restore into an empty "
-            "SPLD_DATA_DIR, or pass --force to replace them"
+            f"{data_dir} already holds {len(conflicts)} other files of the same name "
+            f"(first: {conflicts[0]}): restore into an empty SPLD_DATA_DIR, or pass --force "
+            "to replace them"
         )
     with pause.tasks_paused():
         _restore_database(src, manifest)
