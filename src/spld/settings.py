@@ -8,10 +8,12 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from spld.core.config import env_bool, env_int, env_list, env_path, env_str
+from spld.core.config import env_bool, env_int, env_list, env_path, env_str, load_env_file
 from spld.core.net import parse_networks
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+# Before any other setting: the server, the worker and every command read the same file.
+ENV_FILE = load_env_file()
 
 DATA_DIR = env_path(
     "SPLD_DATA_DIR", "./spld-data", help="Folder for the SQLite database, keys and files."
@@ -115,6 +117,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz answers on plain HTTP and any Host (SPLD_HTTPS, SPLD_ALLOWED_HOSTS).
+    "spld.core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "spld.core.middleware.SecurityHeadersMiddleware",
@@ -127,6 +131,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "spld.core.middleware.MailUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "spld.urls"
@@ -238,6 +243,8 @@ EMAIL_PORT = env_int("SPLD_EMAIL_PORT", 587, help="SMTP port.")
 EMAIL_HOST_USER = env_str("SPLD_EMAIL_USER", help="SMTP user name.")
 EMAIL_HOST_PASSWORD = env_str("SPLD_EMAIL_PASSWORD", help="SMTP password.")
 EMAIL_USE_TLS = EMAIL_PORT == 587
+# Without a limit an unreachable SMTP server holds the request (and a gunicorn thread) forever.
+EMAIL_TIMEOUT = env_int("SPLD_EMAIL_TIMEOUT", 10, help="SMTP connection time limit, seconds.")
 DEFAULT_FROM_EMAIL = env_str(
     "SPLD_EMAIL_FROM",
     "SPLD <ne-pas-repondre@spld.example>",
@@ -287,6 +294,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Expected 403s and task failures with a known reason: one line, no traceback.
+    "filters": {"expected": {"()": "spld.core.logs.ExpectedFailures"}},
+    "loggers": {
+        "django.request": {"filters": ["expected"]},
+        "django_tasks": {"filters": ["expected"]},
+    },
     "root": {
         "handlers": ["console"],
         "level": env_str("SPLD_LOG_LEVEL", "INFO", help="Log level."),

@@ -5,6 +5,8 @@ import tempfile
 
 os.environ.setdefault("SPLD_DATA_DIR", tempfile.mkdtemp(prefix="spld-test-"))
 os.environ.setdefault("SPLD_SECRET_KEY", "test-only-not-secret")
+# Hermetic: no /etc/spld/env nor demo env file leaks into the suite (tests pass their own).
+os.environ["SPLD_ENV_FILE"] = ""
 os.environ.setdefault(
     "SPLD_VAULT_MASTER_KEY_PATH",
     os.path.join(os.environ["SPLD_DATA_DIR"] + "-secrets", "vault-master.key"),

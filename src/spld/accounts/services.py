@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
@@ -24,6 +23,7 @@ from django.utils.translation import ngettext
 
 from spld.accounts import throttling
 from spld.accounts.models import ApiToken, EmailCode, Membership, UnlockLink, User
+from spld.core.mail import MailUnavailable, send_mail
 from spld.core.net import client_address
 from spld.core.permissions import TokenActor, require
 
@@ -49,7 +49,10 @@ def _code_digest(user: User, code: str) -> str:
 
 
 def register_citizen(*, email: str, password: str, display_name: str = "") -> User:
-    """Create an unverified citizen account and send its verification code."""
+    """Create an unverified citizen account and send its verification code.
+
+    MailUnavailable when the code cannot be sent: then no account is created.
+    """
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("Un compte existe déjà avec cette adresse.")})
@@ -69,15 +72,16 @@ def send_verification_code(*, user: User) -> None:
         EmailCode.objects.create(
             user=user, digest=_code_digest(user, code), expires_at=timezone.now() + CODE_TTL
         )
-    send_mail(
-        _("Votre code de vérification SPLD"),
-        _(
-            "Votre code : {code}\nIl est valable 15 minutes.\n\nYour code: {code} "
-            "(valid for 15 minutes)."
-        ).format(code=code),
-        None,
-        [user.email],
-    )
+        # Inside the transaction: if the mail server fails, the earlier codes still work.
+        send_mail(
+            _("Votre code de vérification SPLD"),
+            _(
+                "Votre code : {code}\nIl est valable 15 minutes.\n\nYour code: {code} "
+                "(valid for 15 minutes)."
+            ).format(code=code),
+            None,
+            [user.email],
+        )
 
 
 def verify_email(*, user: User, code: str) -> None:
@@ -174,7 +178,7 @@ def send_unlock_link(*, user: User) -> bool:
     link = settings.SITE_URL.rstrip("/") + reverse("accounts:unlock", args=[token])
     try:
         _mail_unlock_link(user=user, link=link)
-    except (OSError, smtplib.SMTPException) as exc:
+    except (MailUnavailable, OSError, smtplib.SMTPException) as exc:
         # The sign-in answer must not depend on the mail server; the next pause retries.
         unlock.delete()
         log.warning("unlock e-mail for account %s not sent: %s", user.pk, type(exc).__name__)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from spld.accounts.models import User
+from spld.core.links import public_url
 from spld.core.permissions import require
 from spld.organizations.models import Organization
 from spld.rights import deadlines, keys, receipts, routing, vault
@@ -162,7 +163,7 @@ def record_consent(*, actor: Any, organization: Organization, subject_email: str
     recipients = _clean_list(recipients, "recipients")
     withdrawal = withdrawal_method.strip() or _(
         "Un clic sur « Retirer » dans « Mon espace données » sur {site}.").format(
-        site=settings.SITE_URL)
+        site=public_url("rights:space"))
     with transaction.atomic():
         notice = _notice(
             organization=organization, activity_ref=activity_ref.strip(),
@@ -408,7 +409,7 @@ def complete_part(*, actor: Any, part: RequestPart, answer: str,
         part.save(update_fields=["receipt"])
     _notify_citizen(user, _("Réponse à votre demande"), _(
         "{org} a répondu à votre demande. Consultez « Mon espace données » sur {site}."
-    ).format(org=part.organization.name, site=settings.SITE_URL))
+    ).format(org=part.organization.name, site=public_url("rights:space")))
     return part
 
 
