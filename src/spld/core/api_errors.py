@@ -34,7 +34,9 @@ def _field_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for err in errors:
         loc = [str(part) for part in err.get("loc", ())]
-        out.append({"loc": loc, "field": ".".join(loc[1:] or loc), "message": err.get("msg", "")})
+        # A body error is located as ("body", <parameter name>, field…): name the field.
+        path = loc[2:] if loc[:1] == ["body"] and len(loc) > 2 else loc[1:] or loc
+        out.append({"loc": loc, "field": ".".join(path), "message": err.get("msg", "")})
     return out
 
 

@@ -33,6 +33,6 @@ def update_organization(request: HttpRequest, slug: str, body: OrganizationUpdat
     """Change an organisation's public description (its administrators, SPLD admins)."""
     organization = get_object_or_404(Organization, slug=slug)
     changes = body.model_dump(exclude_unset=True)
-    if changes.get("website") is not None:
-        changes["website"] = str(changes["website"])
+    if "website" in changes:
+        changes["website"] = "" if changes["website"] is None else str(changes["website"])
     return services.update_organization(actor=request.auth, organization=organization, **changes)
