@@ -129,3 +129,74 @@ def test_openapi_lists_the_licences_and_says_which_fields_take_null(client):
     assert "cc-by-4.0" in update["licence"]["enum"]
     assert not _nullable(update["description"])
     assert _nullable(update["temporal_end"])
+
+
+HUGE = "9223372036854775807"
+
+
+@pytest.mark.django_db
+def test_every_paginated_list_bounds_the_page_number_the_same_way(client, org, api_token,
+                                                                  spld_admin):
+    from spld.core.pagination import MAX_PAGE
+    from tests.catalog.helpers import WATER_CSV, make_resource
+
+    resource = make_resource(spld_admin, make_dataset(spld_admin, org), WATER_CSV)
+    schema = client.get("/api/1/openapi.json").json()
+    paged = [path for path, item in schema["paths"].items()
+             if any(p["name"] == "page" for p in item.get("get", {}).get("parameters", []))]
+    assert {"/api/1/organizations", "/api/1/charter/alerts", "/api/1/charter/memberships",
+            "/api/1/datasets/"} <= set(paged)
+    for path in paged:
+        page = next(p for p in schema["paths"][path]["get"]["parameters"] if p["name"] == "page")
+        assert page["schema"]["maximum"] == MAX_PAGE  # one bound, declared in the document
+        for value in (HUGE, str(MAX_PAGE + 1), "0", "-1"):
+            response = client.get(path, {"page": value})
+            assert response.status_code == 422, (path, value, response.content)
+            assert [f["field"] for f in response.json()["error"]["fields"]] == ["page"]
+        assert client.get(path, {"page": MAX_PAGE}).status_code == 200, path
+    # The data API parses its own query (api-tabular syntax): same bound, its 400 bad_query.
+    data = f"/api/1/resources/{resource.rid}/data/"
+    for value in (HUGE, str(MAX_PAGE + 1), "0"):
+        response = client.get(data, {"page": value})
+        assert response.status_code == 400, response.content
+        assert response.json()["error"]["fields"][0]["field"] == "page"
+    last = client.get(data, {"page": MAX_PAGE, "page_size": 10_000})
+    assert last.status_code == 200 and last.json()["data"] == []
+    consents = client.get("/api/1/consents", {"offset": HUGE}, **_bearer(api_token))
+    assert consents.status_code == 422
+    assert [f["field"] for f in consents.json()["error"]["fields"]] == ["offset"]
+
+
+@pytest.mark.django_db
+def test_schema_valid_values_are_accepted(client, org):
+    from spld.charter.models import Membership
+
+    for status in Membership.Status.values:
+        assert client.get("/api/1/charter/memberships", {"status": status}).status_code == 200
+    for sort in ("relevance", "date", "downloads", "title", ""):
+        assert client.get("/api/1/datasets/", {"sort": sort}).status_code == 200
+    schema = client.get("/api/1/openapi.json").json()["paths"]
+    params = {p["name"]: p["schema"] for p in
+              schema["/api/1/log/entries"]["get"]["parameters"]}
+    assert params["start"]["type"] == "integer" and params["limit"]["maximum"] == 1000
+    for name in ("index", "size"):
+        assert {p["name"]: p["schema"]["type"] for p in
+                schema["/api/1/log/proof/inclusion"]["get"]["parameters"]}[name] == "integer"
+    assert {p["name"]: p["schema"]["type"] for p in
+            schema["/api/1/log/proof/consistency"]["get"]["parameters"]}["first"] == "integer"
+
+
+@pytest.mark.django_db
+def test_every_operation_declares_its_error_statuses_with_the_envelope(client):
+    schema = client.get("/api/1/openapi.json").json()
+    assert "Error" in schema["components"]["schemas"]
+    for path, item in schema["paths"].items():
+        for method, op in item.items():
+            codes = set(op["responses"])
+            assert {"400", "404", "422", "429"} <= codes, (method, path, codes)
+            if op.get("security"):
+                assert {"401", "403"} <= codes, (method, path)
+            if method != "get":
+                assert "409" in codes, (method, path)
+            ref = op["responses"]["422"]["content"]["application/json"]["schema"]["$ref"]
+            assert ref == "#/components/schemas/Error"

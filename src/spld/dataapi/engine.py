@@ -23,6 +23,7 @@ import duckdb
 from django.utils.translation import gettext as _
 
 from spld.catalog.ingest import ID_COLUMN, parquet_rows, quote_ident
+from spld.core.pagination import page_problem
 
 MAX_PAGE_SIZE = 10_000
 DEFAULT_PAGE_SIZE = 20
@@ -170,8 +171,9 @@ def parse_query(params: Mapping[str, Any], columns: dict[str, str], *,
                 except ValueError as exc:
                     raise QueryError(_("« {key} » doit être un entier.").format(key=key)) from exc
                 if key == "page":
-                    if number < 1:
-                        raise QueryError(_("« page » commence à 1."))
+                    problem = page_problem(number)
+                    if problem:
+                        raise QueryError(problem, [{"field": "page", "message": problem}])
                     query.page = number
                 else:
                     if not 1 <= number <= MAX_PAGE_SIZE:

@@ -3,9 +3,10 @@
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from spld.accounts.auth import token_or_session
+from spld.core.pagination import BoundedPageNumberPagination
 from spld.organizations import selectors, services
 from spld.organizations.models import Organization
 from spld.organizations.schemas import OrganizationOut, OrganizationUpdate
@@ -14,7 +15,7 @@ router = Router(tags=["organisations"])
 
 
 @router.get("", response=list[OrganizationOut], summary="Liste des organisations")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def list_organizations(request: HttpRequest, kind: str = "", q: str = ""):  # type: ignore[no-untyped-def]
     """Partner organisations, 50 per page (`?page=N`)."""
     return selectors.organization_list(kind=kind, q=q[:100])
