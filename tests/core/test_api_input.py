@@ -200,3 +200,12 @@ def test_every_operation_declares_its_error_statuses_with_the_envelope(client):
                 assert "409" in codes, (method, path)
             ref = op["responses"]["422"]["content"]["application/json"]["schema"]["$ref"]
             assert ref == "#/components/schemas/Error"
+
+
+@pytest.mark.django_db
+def test_unknown_publisher_on_dataset_creation_is_422_naming_it(client, org, api_token):
+    response = client.post("/api/1/datasets/?publisher=inconnue", json.dumps(DATASET),
+                           content_type="application/json", **_bearer(api_token))
+    assert response.status_code == 422, response.content
+    assert response.json()["error"]["code"] == "unknown_reference"
+    assert _fields(response) == {"publisher"}

@@ -124,6 +124,10 @@ def create(request: HttpRequest, body: DatasetCreate, publisher: str = "") -> tu
     org = getattr(actor, "organization", None)
     if publisher:
         org = Organization.objects.filter(slug=publisher).first()
+        if org is None:
+            raise ApiError(422, "unknown_reference", _("Organisation inconnue : {s}.").format(
+                s=publisher[:100]), [{"loc": ["query", "publisher"], "field": "publisher",
+                                      "message": publisher[:100]}])
     if org is None:
         raise ApiError(400, "bad_query", _("Précisez l’organisation productrice (?publisher=)."))
     dataset = services.create_dataset(actor=actor, publisher=org, title=body.title,
