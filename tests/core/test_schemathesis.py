@@ -28,7 +28,7 @@ from schemathesis.generation import GenerationMode  # noqa: E402
 
 from tests.catalog.helpers import WATER_CSV, make_dataset, make_resource  # noqa: E402
 
-EXAMPLES = int(os.environ.get("SPLD_FUZZ_EXAMPLES", "4"))
+EXAMPLES = int(os.environ.get("SPLD_FUZZ_EXAMPLES", "3"))
 CHECKS = [
     "not_a_server_error",
     "status_code_conformance",
