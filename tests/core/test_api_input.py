@@ -209,3 +209,13 @@ def test_unknown_publisher_on_dataset_creation_is_422_naming_it(client, org, api
     assert response.status_code == 422, response.content
     assert response.json()["error"]["code"] == "unknown_reference"
     assert _fields(response) == {"publisher"}
+
+
+@pytest.mark.django_db
+def test_dcat_catalogue_pages_have_the_same_bound(client, org, spld_admin):
+    from spld.core.pagination import MAX_PAGE
+
+    make_dataset(spld_admin, org)
+    huge = client.get("/catalog.ttl", {"page": HUGE})
+    assert huge.status_code == 400 and "page" in huge.content.decode()
+    assert client.get("/catalog.ttl", {"page": MAX_PAGE}).status_code == 200
