@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from spld.catalog import services
+from spld.catalog import services, tasks
 from spld.catalog.ingest import IngestError
 from spld.catalog.models import Resource
 from spld.ledger.models import LogEntry
@@ -27,7 +27,7 @@ def test_semicolon_decimal_comma_and_french_dates(editor, org):
     resource = make_resource(editor, make_dataset(editor, org), WATER_CSV)
     version = resource.current_version
     assert version.delimiter == ";" and version.row_count == 4
-    assert _types(version) == {"commune": "integer", "nom": "string", "annee": "integer",
+    assert _types(version) == {"commune": "string", "nom": "string", "annee": "integer",
                                "volume_m3": "number", "date_releve": "date"}
     assert pq.read_table(version.file_path).column("volume_m3").to_pylist()[0] == 1234567.5
     profile = {c["name"]: c for c in version.profile["columns"]}
@@ -205,8 +205,8 @@ def test_ingest_runs_as_a_task_with_progress(editor, org):
     resource = make_resource(editor, make_dataset(editor, org))
     staged = services.receive_upload(actor=editor, resource=resource, chunks=[WATER_CSV],
                                      filename="eau.csv")
-    task_id = services.start_ingest(actor=editor, resource=resource, staged=staged,
-                                    filename="eau.csv")
+    task_id = tasks.start_ingest(actor=editor, resource=resource, staged=staged,
+                                 filename="eau.csv")
     resource.refresh_from_db()
     assert resource.ingest_status == "pending"
     call_command("db_worker", batch=True, reload=False)

@@ -86,7 +86,7 @@ def test_aggregates_without_columns_still_work(client, resource):
 
 
 def test_exports_follow_the_same_semantics(client, resource):
-    csv = b"".join(client.get(f"/api/1/resources/{resource.rid}/data/csv/?"
+    csv = b"".join(client.get(f"/api/1/resources/{resource.rid}/data/csv/?row_ids=true&"
                               "or=(ligne__exact.2,note__notcontains.o)&montant__sort=desc"
                               ).streaming_content).decode()
     assert [line.split(",")[0] for line in csv.splitlines()[1:]] == ["1", "5", "4"]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router
 
 from spld.accounts.auth import token_or_session
-from spld.catalog import selectors, services
+from spld.catalog import selectors, services, tasks
 from spld.catalog.fetch import FetchError
 from spld.catalog.models import Dataset, Resource
 from spld.catalog.schemas import DatasetCreate, DatasetUpdate, ResourceCreate
@@ -172,7 +172,7 @@ def add_resource(request: HttpRequest, slug: str, body: ResourceCreate) -> tuple
                                         description=body.description)
     if body.url:
         try:
-            task_id = services.start_fetch(actor=actor, resource=resource, url=body.url)
+            task_id = tasks.start_fetch(actor=actor, resource=resource, url=body.url)
         except FetchError as exc:
             resource.delete()
             raise ApiError(400, exc.code, exc.message) from exc
@@ -196,8 +196,12 @@ def resource_detail(request: HttpRequest, slug: str, rid: str) -> dict[str, Any]
     resource = _resource(request, slug, rid)
     out = resource_json(request, resource)
     if has_perm(current_actor(request), "catalog.publish", resource):
+        from spld.core.progress import state_of
+
         out["ingest_error"] = resource.ingest_error
         out["ingest_report"] = resource.ingest_report
+        # The last import task as the task backend saw it: pending, running, succeeded, failed.
+        out["task"] = state_of(resource.ingest_task_id) if resource.ingest_task_id else None
     return out
 
 
@@ -228,6 +232,8 @@ def upload(request: HttpRequest, slug: str, rid: str, filename: str = "donnees.c
     if staged.stat().st_size == 0:
         services.discard_staged(staged)
         raise ApiError(400, "empty_file", _("Le fichier est vide (0 octet)."))
-    task_id = services.start_ingest(actor=actor, resource=resource, staged=staged,
+    task_id = tasks.start_ingest(actor=actor, resource=resource, staged=staged,
                                     filename=filename)
-    return 202, {"task_id": task_id, "status": "pending", "rid": str(resource.rid)}
+    return 202, {"task_id": task_id, "status": "pending", "rid": str(resource.rid),
+                 "status_url": request.build_absolute_uri(
+                     f"/api/1/datasets/{slug}/resources/{resource.rid}")}

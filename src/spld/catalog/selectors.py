@@ -40,6 +40,11 @@ def visible_datasets(actor: Any = None) -> QuerySet[Dataset]:
     return qs.filter(Q(status=Dataset.Status.PUBLISHED) | Q(publisher_id__in=actor_org_ids(actor)))
 
 
+def public_dataset_count() -> int:
+    """Datasets anyone sees in the catalogue's list: every published one, open or shared."""
+    return visible_datasets(None).count()
+
+
 def actor_org_ids(actor: Any) -> list[int]:
     """Organisations where the actor holds a role (a token: its organisation)."""
     if not is_authenticated(actor):
@@ -55,6 +60,13 @@ def dataset_detail(slug: str) -> Dataset:
             .prefetch_related(Prefetch("resources", queryset=Resource.objects.select_related(
                 "current_version")))
             .get(slug=slug))
+
+
+def version_history(resource: Resource) -> list[Any]:
+    """A resource's versions, newest first (who published each stays internal)."""
+    return list(resource.versions.order_by("-number").only(
+        "number", "created_at", "row_count", "source_name", "source_format", "sha256",
+        "byte_size", "resource_id"))
 
 
 def resource_by_rid(rid: Any) -> Resource:
@@ -80,6 +92,13 @@ def open_datasets() -> QuerySet[Dataset]:
 def datasets_of(organization: Any) -> QuerySet[Dataset]:
     """Published datasets of an organisation (its public page lists them)."""
     return Dataset.objects.filter(publisher=organization, status=Dataset.Status.PUBLISHED)
+
+
+def datasets_to_maintain(organization: Any, limit: int = 10) -> list[Dataset]:
+    """An organisation's datasets for its publishers (drafts too), last modified first."""
+    return list(Dataset.objects.filter(publisher=organization)
+                .exclude(status=Dataset.Status.WITHDRAWN)
+                .prefetch_related("resources").order_by("-modified", "title")[:limit])
 
 
 FACETS = ("publisher", "theme", "licence", "access_level", "commune")

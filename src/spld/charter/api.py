@@ -36,6 +36,7 @@ from spld.charter.schemas import (
 )
 from spld.core.api_errors import ApiError
 from spld.core.pagination import BoundedPageNumberPagination
+from spld.core.permissions import require
 from spld.organizations.models import Organization
 
 router = Router(tags=["charte"])
@@ -114,8 +115,6 @@ def transition(request: HttpRequest, slug: str, body: TransitionIn) -> Membershi
             summary="Démonstration de capacité en cours")
 def get_assessment(request: HttpRequest, slug: str) -> Any:
     """The current round of the capacity assessment (the organisation and reviewers only)."""
-    from spld.core.permissions import require
-
     membership = _membership(slug)
     require(request.auth, "charter.view_private", membership)
     return get_object_or_404(membership.assessments.order_by("-round")[:1])
@@ -126,6 +125,7 @@ def get_assessment(request: HttpRequest, slug: str) -> Any:
 def answer(request: HttpRequest, slug: str, body: AnswerIn) -> Any:
     """Write the answer for one principle, optionally with a link as evidence."""
     membership = _membership(slug)
+    require(request.auth, "charter.fill", membership)  # before revealing any state
     assessment = selectors.current_assessment(membership)
     if assessment is None:
         raise ApiError(409, "no_assessment", "Aucune démonstration de capacité en cours.")
@@ -143,6 +143,7 @@ def answer(request: HttpRequest, slug: str, body: AnswerIn) -> Any:
 def submit_assessment(request: HttpRequest, slug: str) -> Any:
     """Send the questionnaire to the reviewers (every principle must be answered)."""
     membership = _membership(slug)
+    require(request.auth, "charter.fill", membership)  # before revealing any state
     assessment = selectors.current_assessment(membership)
     if assessment is None:
         raise ApiError(409, "no_assessment", "Aucune démonstration de capacité en cours.")
@@ -154,6 +155,7 @@ def submit_assessment(request: HttpRequest, slug: str) -> Any:
 def decide(request: HttpRequest, slug: str, body: DecisionIn) -> Membership:
     """SPLD team: approve (the membership becomes active) or ask for changes."""
     membership = _membership(slug)
+    require(request.auth, "charter.manage", membership)  # before revealing any state
     assessment = selectors.current_assessment(membership)
     if assessment is None:
         raise ApiError(409, "no_assessment", "Aucune démonstration de capacité en cours.")
@@ -216,6 +218,7 @@ def list_evaluations(request: HttpRequest, slug: str) -> Any:
 def submit_evaluation(request: HttpRequest, slug: str, body: EvaluationIn) -> Any:
     """File the yearly self-evaluation; a second one for the same year answers 409."""
     membership = _membership(slug)
+    require(request.auth, "charter.fill", membership)
     answers = {a.principle: (a.level, a.comment) for a in body.answers}
     if len(answers) != len(body.answers):
         raise ApiError(422, "validation_error", "Un principe apparaît deux fois.")
