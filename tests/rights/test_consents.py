@@ -238,3 +238,16 @@ def test_strict_base64url_refuses_padding_bits_and_foreign_letters():
     for bad in ("AP8=", "AP9", "AP+", "A", "AP8 ", "AP/"):
         with pytest.raises(jws.InvalidJws):
             jws.b64url_decode(bad)
+
+
+def test_pending_consents_survive_a_new_django_secret_key(client, api_token, consent_payload,
+                                                          settings, db):
+    """Pending consents are matched with a dedicated key: rotating SECRET_KEY orphans none."""
+    from tests.factories import make_user
+
+    post(client, api_token, consent_payload("rotation@spld.example"))
+    settings.SECRET_KEY = "a-new-django-secret-after-a-restore"
+    user = make_user("rotation@spld.example")
+    client.force_login(user)
+    assert "Alertes aux abonnés" in client.get(reverse("rights:space")).content.decode()
+    assert ConsentRecord.objects.get().user == user

@@ -167,7 +167,7 @@ def add_dataset(g: Graph, dataset: Dataset) -> URIRef:
         g.add((standard, RDF.type, DCTERMS.Standard))
     for resource in dataset.resources.all():
         version = resource.current_version
-        if version is None:
+        if version is None or not version.is_available:  # not advertised until restored
             continue
         api = f"{base}/api/1/resources/{resource.rid}/"
         for ext, media, fmt in (("csv", "text/csv", "CSV"),
@@ -296,6 +296,10 @@ def catalog_view(request: HttpRequest, ext: str = "") -> HttpResponse:
         page = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page = 1
+    from spld.core.pagination import page_problem
+
+    if problem := page_problem(page):  # the bound of every paginated list (offset overflow)
+        return HttpResponse(problem, status=400, content_type="text/plain; charset=utf-8")
     return _respond(catalog_graph(page, ext, request.GET.get("publisher", "")[:80]), ext)
 
 
