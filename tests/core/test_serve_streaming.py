@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
@@ -33,13 +32,19 @@ def _database_url() -> str:
 
 
 @pytest.fixture
-def server(tmp_path):
+def server(tmp_path, settings):
     """`spld serve` on this test's database and data folder; stopped after the test."""
+    from spld.ledger import log as ledger_log
+
+    # The server refuses to start without its log key (spld.portal.integrity).
+    settings.LOG_KEY_PATH, settings.LOG_ORIGIN = tmp_path / "log-key", "test.spld.example/log"
+    ledger_log.create_key()
     port = free_port()
     env = clean_env(tmp_path, DJANGO_SETTINGS_MODULE="spld.settings", SPLD_ENV_FILE="",
                     PYTHONPATH=str(ROOT / "src"), SPLD_SECRET_KEY="serve-test",
                     SPLD_DATABASE_URL=_database_url(), SPLD_DATA_DIR=str(settings.DATA_DIR),
-                    SPLD_LOG_KEY_PATH=str(tmp_path / "key"), SPLD_ALLOWED_HOSTS="127.0.0.1",
+                    SPLD_LOG_KEY_PATH=str(settings.LOG_KEY_PATH),
+                    SPLD_LOG_ORIGIN=settings.LOG_ORIGIN, SPLD_ALLOWED_HOSTS="127.0.0.1",
                     SPLD_SITE_URL=f"http://127.0.0.1:{port}")
     log = (tmp_path / "serve.log").open("w+")
     spld = Path(sys.executable).with_name("spld")

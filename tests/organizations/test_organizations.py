@@ -131,7 +131,7 @@ def test_api_malformed_json_and_wrong_types_are_422(client, org, spld_admin):
     assert wrong.status_code == 422
     body = wrong.json()["error"]
     assert body["code"] == "validation_error"
-    assert {f["field"] for f in body["fields"]} == {"body.territory", "body.website"}
+    assert {f["field"] for f in body["fields"]} == {"territory", "website"}
     invalid_code = _patch(client, org.slug, {"territory": ["9"]})
     assert invalid_code.status_code == 422
     assert invalid_code.json()["error"]["fields"][0]["field"] == "territory"
