@@ -23,9 +23,22 @@ demo: install
 serve: install
 	$(BIN)/spld serve
 
-## The whole test suite (SQLite; set SPLD_TEST_DATABASE_URL=postgres://… for PostgreSQL).
+## The whole test suite (SQLite; set SPLD_TEST_DATABASE_URL=postgres://… for PostgreSQL), then,
+## when PostgreSQL answers on 127.0.0.1:5432, the PostgreSQL-only paths again on a database
+## named for this run (test_spld_make_<pid>), so that parallel runs and CI's never collide.
+PG_TEST_DB ?= spld_make_$$$$
+PG_PROBE := import psycopg; psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", connect_timeout=3).close()
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+	@if [ -n "$$SPLD_TEST_DATABASE_URL" ]; then \
+	  echo "PostgreSQL-only paths: run above on $$SPLD_TEST_DATABASE_URL"; \
+	elif $(BIN)/python -c '$(PG_PROBE)' 2>/dev/null; then \
+	  echo "== PostgreSQL answers on 127.0.0.1:5432: PostgreSQL-only paths (-m 'postgres or pgpaths')"; \
+	  SPLD_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(PG_TEST_DB) \
+	    $(BIN)/pytest $(PYTEST_ARGS) -m "postgres or pgpaths"; \
+	else \
+	  echo "SKIPPED PostgreSQL-only paths: nothing answers on 127.0.0.1:5432 as user postgres (start PostgreSQL or set SPLD_TEST_DATABASE_URL=postgres://…)"; \
+	fi
 
 test-postgres: install
 	SPLD_TEST_DATABASE_URL=$${SPLD_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/spld} \

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import secrets
 from pathlib import Path
 
@@ -390,6 +391,27 @@ CHARTER_REAPPLY_DELAY_DAYS = env_int(
     "SPLD_CHARTER_REAPPLY_DELAY_DAYS",
     365,
     help="Days before an organisation excluded from the charter may apply again.",
+)
+CHARTER_EVALUATION_DUE = env_str(
+    "SPLD_CHARTER_EVALUATION_DUE",
+    "03-31",
+    help="Month-day (MM-DD) of the next year by which a yearly self-evaluation is due.",
+)
+try:
+    _due_month, _due_day = (int(part) for part in CHARTER_EVALUATION_DUE.split("-"))
+    _dt.date(2001, _due_month, _due_day)  # a common year: 02-29 would be due on no year
+except ValueError as _exc:
+    raise ValueError("SPLD_CHARTER_EVALUATION_DUE must be a month and day MM-DD, "
+                     f"got {CHARTER_EVALUATION_DUE!r}") from _exc
+CHARTER_REMINDER_GRACE_DAYS = env_int(
+    "SPLD_CHARTER_REMINDER_GRACE_DAYS",
+    30,
+    help="Days after the reminder of a missing evaluation before an alert is raised.",
+)
+CHARTER_EVIDENCE_MAX_BYTES = env_int(
+    "SPLD_CHARTER_EVIDENCE_MAX_BYTES",
+    10 * 1024 * 1024,
+    help="Largest evidence file attached to a self-evaluation (bytes).",
 )
 
 # Servers and workers refuse to start with a missing key or one that does not match the

@@ -217,6 +217,27 @@ def test_django_admin_is_for_spld_admins_only(client, request, who, status):
 
 
 @pytest.mark.django_db
+def test_production_hasher_is_argon2_and_signs_in(client, settings):
+    from django.contrib.auth.hashers import identify_hasher
+
+    from spld import settings as production
+
+    # The suite hashes with MD5 for speed; this test runs the hasher production uses.
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
+    user = User.objects.create_user(email="argon@spld.example", password="Un mot de passe sûr 42")
+    assert user.password.startswith("argon2$argon2id$")
+    assert identify_hasher(user.password).algorithm == "argon2"
+    assert "Un mot de passe" not in user.password
+    good = client.post("/compte/connexion/", {"email": user.email,
+                                              "password": "Un mot de passe sûr 42"})
+    assert good.status_code == 302
+    client.post("/compte/deconnexion/")
+    wrong = client.post("/compte/connexion/", {"email": user.email,
+                                               "password": "Un mot de passe sûr 43"})
+    assert wrong.status_code == 400
+
+
+@pytest.mark.django_db
 def test_unreachable_mail_server_does_not_break_sign_in(client, citizen, settings):
     from spld.accounts.models import UnlockLink
 

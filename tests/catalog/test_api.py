@@ -104,12 +104,21 @@ def test_empty_upload_is_400(client, api_token, editor, org):
                                  "http://user:pw@example.org/x.csv"])
 def test_remote_urls_to_private_addresses_are_refused(client, api_token, editor, org, url):
     dataset = make_dataset(editor, org)
+    logged = LogEntry.objects.count()
     response = client.post(f"/api/1/datasets/{dataset.slug}/resources",
                            json.dumps({"title": "Distant", "url": url}),
                            content_type="application/json", **auth(api_token))
     assert response.status_code == 400
     assert response.json()["error"]["code"] in ("forbidden_address", "bad_url")
     assert Resource.objects.count() == 0
+    # Refused before anything was created: no "created" entry without its withdrawal.
+    assert LogEntry.objects.count() == logged
+    # The same through the publisher's form.
+    client.force_login(editor)
+    page = client.post(f"/donnees/{dataset.slug}/ressources/ajouter/",
+                       {"title": "Distant", "description": "", "url": url})
+    assert page.status_code == 400
+    assert Resource.objects.count() == 0 and LogEntry.objects.count() == logged
 
 
 @pytest.mark.django_db(transaction=True)
@@ -129,6 +138,7 @@ def test_remote_url_fetched_when_allow_listed(client, api_token, editor, org, li
     assert resource.current_version.row_count == 4
 
 
+@pytest.mark.pgpaths  # full-text search: unaccent + French stemming on PostgreSQL
 def test_search_french_stemming_accents_and_facets(client, editor, org, other_org, spld_admin):
     make_dataset(editor, org, title="Consommation d’eau potable par commune",
                  keywords=["eau"], spatial=["29019", "29011"], themes=["ENVI"])

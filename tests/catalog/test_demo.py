@@ -3,8 +3,9 @@
 import pytest
 
 from spld.catalog import demo
-from spld.catalog.models import Dataset
+from spld.catalog.models import Dataset, Resource
 from spld.demo.services import load_demo
+from spld.ledger.models import LogEntry
 from tests.system_deps import require_weasyprint
 
 
@@ -27,6 +28,8 @@ def test_demo_datasets_are_ready(client, monkeypatch):
     assert eau.current_version.validation_report["schema"] is True
     sport = Dataset.objects.get(slug="equipements-sportifs").resources.get()
     assert sport.current_version.geometry_column == "geometry"
-    demo.load(admin, lambda _m: None)  # idempotent
-    assert Dataset.objects.count() == datasets.count()
+    before = (Dataset.objects.count(), Resource.objects.count(), LogEntry.objects.count())
+    demo.load(admin, lambda _m: None)  # idempotent: nothing added, nothing logged again
+    assert (Dataset.objects.count(), Resource.objects.count(),
+            LogEntry.objects.count()) == before
     assert client.get("/api/3/action/package_list").json()["result"]

@@ -1,6 +1,7 @@
 """Harvesting a DCAT or CKAN portal (our own, served by live_server): idempotent, deletions."""
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from spld.catalog import harvest, services
@@ -32,8 +33,10 @@ def test_harvest_is_idempotent_and_handles_deletions(live_server, portal, spld_a
     assert {d.title for d in copies} == {"Eau potable", "Assainissement"}
     copy = copies.get(title="Eau potable")
     assert copy.publisher == other_org and copy.keywords == ["eau"] and copy.status == "published"
-    urls = [r.source_url for r in copy.resources.all()]
-    assert any(u.endswith("/data/csv/") for u in urls)
+    # The copy points at the origin's downloads: CKAN lists the CSV, DCAT both files.
+    api = f"{settings.SITE_URL.rstrip('/')}/api/1/resources/{first.resources.get().rid}/data/"
+    expected = {f"{api}csv/"} | ({f"{api}parquet/"} if kind == "dcat" else set())
+    assert {r.source_url for r in copy.resources.all()} == expected
     if kind == "dcat":
         assert set(copies.get(title="Assainissement").themes) == {"ENVI", "HEAL"}
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.html import escape
 
 from spld.catalog.models import Dataset, Resource
 from tests.catalog.helpers import WATER_CSV, make_dataset, make_resource
@@ -9,13 +10,19 @@ from tests.catalog.helpers import WATER_CSV, make_dataset, make_resource
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.pgpaths  # full-text search: unaccent + French stemming on PostgreSQL
 def test_list_with_facets_and_search(client, editor, org):
     make_dataset(editor, org, title="Consommation d’eau", themes=["ENVI"])
     make_dataset(editor, org, title="Fréquentation des piscines", themes=["EDUC"],
                  description="Entrées", purpose="Adapter les horaires.")
     html = client.get("/donnees/").content.decode()
     assert "<h1>" in html and "Consommation d’eau" in html and "Fréquentation" in html
-    assert "theme=EDUC" in html and "Eau Du Ponant" in html or org.name in html
+    # Both theme facets and the publisher facet, with their counts; a facet link filters.
+    assert 'theme=EDUC"' in html and 'theme=ENVI"' in html
+    assert f'publisher={org.slug}"' in html
+    assert f'{escape(org.name)}</a> <span class="count">(2)' in html
+    html = client.get("/donnees/?theme=EDUC").content.decode()
+    assert "Fréquentation des piscines" in html and "Consommation d’eau" not in html
     html = client.get("/donnees/?q=piscine").content.decode()
     assert "Fréquentation des piscines" in html and "Consommation d’eau" not in html
     assert client.get("/en/donnees/").status_code == 200

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -17,6 +19,39 @@ from tests.factories import PASSWORD
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _zip(*entries: tuple[str, bytes], stored_first: bool = False) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for n, (name, data) in enumerate(entries):
+            method = zipfile.ZIP_STORED if stored_first and n == 0 else zipfile.ZIP_DEFLATED
+            archive.writestr(name, data, compress_type=method)
+    return buffer.getvalue()
+
+
+def _odf(mimetype: bytes) -> bytes:
+    """An ODF package as the spec lays it out: a stored "mimetype" entry first."""
+    return _zip(("mimetype", mimetype), ("content.xml", b"<office:document-content/>"),
+                ("META-INF/manifest.xml", b"<manifest:manifest/>"), stored_first=True)
+
+
+def _xlsx() -> bytes:
+    """A real workbook written by openpyxl."""
+    import openpyxl
+
+    buffer = io.BytesIO()
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["indicateur", "valeur"])
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _docx() -> bytes:
+    main = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+    return _zip(("[Content_Types].xml", b'<Types><Override PartName="/word/document.xml" '
+                 b'ContentType="' + main + b'"/></Types>'),
+                ("word/document.xml", b"<w:document/>"))
 
 
 def login(client, user):
@@ -94,6 +129,14 @@ def test_apply_answer_with_evidence_and_submit_in_the_ui(client, org, org_admin,
     ("faux.pdf", b"<html>not a pdf</html>", "ne correspond pas"),
     ("vide.txt", b"", "vide"),
     ("binaire.csv", b"a;b\x00\x01\x02", "binaires"),
+    ("archive.odt", _zip(("photo.jpg", b"\xff\xd8\xff")), "pas un document .odt"),
+    ("tableur.odt", _odf(b"application/vnd.oasis.opendocument.spreadsheet"),
+     "pas un document .odt"),
+    ("compresse.odt", _zip(("mimetype", b"application/vnd.oasis.opendocument.text")),
+     "pas un document .odt"),
+    ("classeur.docx", _xlsx(), "pas un document .docx"),
+    ("archive.xlsx", _zip(("a.txt", b"x")), "pas un document .xlsx"),
+    ("tronque.docx", _docx()[:40], "pas un document .docx"),
 ])
 def test_evidence_files_are_type_checked(client, org, org_admin, version_one, name, content,
                                          message):
@@ -106,6 +149,27 @@ def test_evidence_files_are_type_checked(client, org, org_admin, version_one, na
     assert message in r.content.decode()
     assert not Evidence.objects.exists()
     assert not CapacityAnswer.objects.exists()  # nothing half-written
+
+
+@pytest.mark.parametrize("name,content,content_type", [
+    ("rapport.odt", _odf(b"application/vnd.oasis.opendocument.text"),
+     "application/vnd.oasis.opendocument.text"),
+    ("tableau.ods", _odf(b"application/vnd.oasis.opendocument.spreadsheet"),
+     "application/vnd.oasis.opendocument.spreadsheet"),
+    ("classeur.xlsx", _xlsx(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("note.docx", _docx(),
+     "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+])
+def test_office_documents_are_accepted_by_their_declared_type(
+        client, org, org_admin, version_one, name, content, content_type):
+    services.apply(actor=org_admin, organization=org)
+    login(client, org_admin)
+    r = client.post(f"/charte/espace/{org.slug}/answer/", {
+        "principle": 1, "practice": "x", "responsible": "DPO", "evidence_label": "preuve",
+        "evidence_file": SimpleUploadedFile(name, content)})
+    assert r.status_code == 302, r.content.decode()[:500]
+    evidence = Evidence.objects.get()
+    assert evidence.content_type == content_type and evidence.size == len(content)
 
 
 def test_evidence_file_size_is_checked(client, org, org_admin, version_one, settings):

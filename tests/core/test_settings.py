@@ -1,5 +1,6 @@
 """Settings: every SPLD_* variable is documented, and production refuses to start without a key."""
 
+import json
 import os
 import re
 import subprocess
@@ -16,6 +17,61 @@ def test_every_setting_is_documented():
     missing = sorted(set(REGISTRY) - documented)
     assert not missing, f"undocumented settings in docs/configuration.md: {missing}"
     assert len(REGISTRY) >= 10
+
+
+def _documented_defaults() -> dict[str, str]:
+    """{name: default} from the tables: the first `code` of the default cell, "" for empty."""
+    rows = re.findall(r"^\| `([A-Z][A-Z0-9_]+)` \| ([^|]*) \|", DOC.read_text(encoding="utf-8"),
+                      re.MULTILINE)
+    return {name: (m.group(1) if (m := re.match(r"`([^`]*)`", cell.strip())) else
+                   "" if cell.strip() == "*(vide)*" else cell.strip()) for name, cell in rows}
+
+
+def test_every_documented_default_is_the_code_default(tmp_path):
+    # Import the settings in a clean environment so REGISTRY holds the true defaults.
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("SPLD_")}
+    clean.update({"SPLD_DATA_DIR": str(tmp_path), "SPLD_SECRET_KEY": "x"})
+    out = subprocess.run(
+        [sys.executable, "-c", "import json, spld.settings; from spld.core.config import "
+         "REGISTRY; print(json.dumps({n: s.default for n, s in REGISTRY.items()}))"],
+        env=clean, capture_output=True, text=True, timeout=60, check=True).stdout
+    defaults = json.loads(out)
+    documented = _documented_defaults()
+    data_dir = str(tmp_path.resolve())
+    wrong = {name: (default, documented.get(name)) for name, default in defaults.items()
+             if documented.get(name, "?").replace("$SPLD_DATA_DIR", data_dir) != default}
+    assert not wrong, f"docs/configuration.md default differs from the code: {wrong}"
+
+
+def test_variables_read_outside_the_config_module_are_documented():
+    root = DOC.parents[1]
+    read = re.compile(r"""(?:os\.environ\.get\(|os\.getenv\(|os\.environ\[)\s*["']([A-Z0-9_]+)"""
+                      r"""["']\s*(?!\]\s*=[^=])""")
+    found = {name for folder in ("src", "tests") for path in (root / folder).rglob("*.py")
+             for name in read.findall(path.read_text(encoding="utf-8"))}
+    assert {"WEB_CONCURRENCY", "SPLD_TEST_DATABASE_URL"} <= found  # the scan sees them
+    missing = sorted(found - set(_documented_defaults()))
+    assert not missing, f"environment variables read but not in docs/configuration.md: {missing}"
+
+
+def test_charter_settings_come_from_the_environment(tmp_path):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("SPLD_")}
+    clean.update({"SPLD_DATA_DIR": str(tmp_path), "SPLD_SECRET_KEY": "x",
+                  "DJANGO_SETTINGS_MODULE": "spld.settings",
+                  "SPLD_CHARTER_EVALUATION_DUE": "06-30",
+                  "SPLD_CHARTER_REMINDER_GRACE_DAYS": "15",
+                  "SPLD_CHARTER_EVIDENCE_MAX_BYTES": "2048"})
+    code = ("import django; django.setup(); from spld.charter import selectors, services; "
+            "from django.conf import settings as s; "
+            "print(selectors.evaluation_due_date(2025), s.CHARTER_REMINDER_GRACE_DAYS, "
+            "services.evidence_max_bytes())")
+    out = subprocess.run([sys.executable, "-c", code], env=clean, capture_output=True,
+                         text=True, timeout=60, check=True).stdout.split()
+    assert out == ["2026-06-30", "15", "2048"]
+    bad = _import_settings({"SPLD_SECRET_KEY": "x", "SPLD_CHARTER_EVALUATION_DUE": "31/03"},
+                           tmp_path)
+    assert bad.returncode != 0
+    assert "SPLD_CHARTER_EVALUATION_DUE must be a month and day MM-DD" in bad.stderr
 
 
 def _import_settings(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:

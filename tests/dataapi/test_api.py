@@ -193,7 +193,12 @@ def test_access_levels(client, editor, org, other_org, citizen, spld_admin, api_
     elif who == "token":
         headers = {"HTTP_AUTHORIZATION": f"Bearer {api_token}"}
     for suffix in ("data/", "profile/", "data/csv/", "data/json/", "data/parquet/"):
-        assert client.get(url(res, suffix), **headers).status_code == status, suffix
+        response = client.get(url(res, suffix), **headers)
+        assert response.status_code == status, suffix
+        if status == 403:  # the message states the rule that applies: flows, not signatories
+            message = response.json()["error"]["message"]
+            assert ("destinataires d’un flux de données actif" in message) == (level == "shared")
+            assert "signataire" not in message
     reads = DataRead.objects.filter(resource=res).count()
     assert reads == (0 if level == "open" or status != 200 else 5)
 

@@ -1,4 +1,4 @@
-"""Crash and concurrency of appends on PostgreSQL, with real processes (skipped on SQLite)."""
+"""Crash and concurrency of appends with real processes (concurrency on SQLite too)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from spld.ledger import log, merkle
 from spld.ledger.models import LogEntry
 from spld.ledger.verify import check_local
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.pgpaths, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,17 +41,18 @@ APPENDER = textwrap.dedent("""
 
 
 @pytest.fixture
-def pg_env(tmp_path, settings, log_key):
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "needs PostgreSQL: set SPLD_TEST_DATABASE_URL=postgres://… to run "
-            "(SQLite has a single writer, there is nothing to race)"
-        )
+def db_env(tmp_path, settings, log_key):
+    """Environment for child processes that use this test's database (SQLite or PostgreSQL)."""
     from tests.factories import make_user
 
     make_user("admin@spld.example", superuser=True)
     db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    if connection.vendor == "sqlite":
+        # The test database is a file (settings_test): the children open the same file.
+        url = f"sqlite:///{db['NAME']}"
+    else:
+        url = (f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/"
+               f"{db['NAME']}")
     env = dict(
         os.environ,
         SPLD_DATABASE_URL=url,
@@ -89,6 +90,15 @@ def _assert_every_change_has_its_entry(prefix: str) -> int:
     return len(slugs)
 
 
+@pytest.fixture
+def pg_env(db_env):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: `make test` runs it when PostgreSQL answers on "
+                    "127.0.0.1:5432, or set SPLD_TEST_DATABASE_URL=postgres://…")
+    return db_env
+
+
+@pytest.mark.postgres
 def test_kill_9_in_the_middle_of_appends_leaves_a_consistent_log(pg_env, log_key):
     from spld.ledger import services
     from tests.ledger.conftest import Thing
@@ -118,8 +128,9 @@ def test_kill_9_in_the_middle_of_appends_leaves_a_consistent_log(pg_env, log_key
     assert check_local(log=lambda _m: None) == size + 1
 
 
-def test_concurrent_processes_build_one_consistent_tree(pg_env, log_key):
-    procs = [_spawn(pg_env, f"w{k}", 60) for k in range(4)]
+def test_concurrent_processes_build_one_consistent_tree(db_env, log_key):
+    # PostgreSQL: the state-row lock; SQLite (the default): BEGIN IMMEDIATE transactions.
+    procs = [_spawn(db_env, f"w{k}", 60) for k in range(4)]
     for p in procs:
         out, err = p.communicate(timeout=120)
         assert p.returncode == 0, err

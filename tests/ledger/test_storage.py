@@ -14,6 +14,9 @@ from tests.ledger.conftest import Thing
 
 SIZES = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 64, 100, 255, 256, 257, 300]
 
+# PostgreSQL: the state-row lock, one-round-trip writes and COPY for batches over 50.
+pytestmark = pytest.mark.pgpaths
+
 
 def _leaf_hashes() -> list[bytes]:
     return [

@@ -125,3 +125,26 @@ def test_verify_refuses_a_wrong_key_and_a_rewritten_history(
     append_things(25, start=1000)
     with pytest.raises(CommandError, match="not consistent with the last verified checkpoint"):
         _run("verify", "--url", live_server.url, "--state", str(state))
+
+
+def test_every_single_character_change_of_a_signed_note_is_refused():
+    import string
+
+    from spld.ledger import note
+
+    signer = note.Signer.generate("spld.example/log")
+    signed = note.sign_note("spld.example/log\n3\nq1MgO0dQNw2WeJYcyVyN5uzpCRmEPbRe2xGq0HjrXgM=\n",
+                            signer)
+    assert note.verify_note(signed, signer.verifier)
+    accepted = []
+    for position, original in enumerate(signed):
+        for letter in string.ascii_letters + string.digits + "+/=-_ \n":
+            if letter == original:
+                continue
+            try:
+                note.verify_note(signed[:position] + letter + signed[position + 1:],
+                                 signer.verifier)
+            except note.NoteError:
+                continue
+            accepted.append((position, letter))
+    assert accepted == []

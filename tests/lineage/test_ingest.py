@@ -11,7 +11,8 @@ import pytest
 from spld.lineage.models import Dataset, Event, Job, Run, RunDataset
 from tests.lineage.helpers import run_event
 
-pytestmark = pytest.mark.django_db
+# PostgreSQL: one unnest() INSERT per table for batches.
+pytestmark = [pytest.mark.django_db, pytest.mark.pgpaths]
 
 
 def post(client, url, body, token, **extra):

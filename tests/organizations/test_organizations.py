@@ -125,15 +125,13 @@ def test_api_update_anonymous_is_401_and_token_is_403(client, org, api_token):
 def test_api_malformed_json_and_wrong_types_are_422(client, org, spld_admin):
     client.force_login(spld_admin)
     broken = _patch(client, org.slug, "{not json")
-    assert broken.status_code in (400, 422)
+    assert broken.status_code == 400
     assert "error" in broken.json()
     wrong = _patch(client, org.slug, {"territory": "29019", "website": "not a url"})
     assert wrong.status_code == 422
     body = wrong.json()["error"]
     assert body["code"] == "validation_error"
-    assert {f["field"] for f in body["fields"]} >= {"body.territory", "body.website"} or {
-        f["field"].split(".")[-1] for f in body["fields"]
-    } >= {"territory", "website"}
+    assert {f["field"] for f in body["fields"]} == {"territory", "website"}
     invalid_code = _patch(client, org.slug, {"territory": ["9"]})
     assert invalid_code.status_code == 422
     assert invalid_code.json()["error"]["fields"][0]["field"] == "territory"

@@ -196,6 +196,50 @@ def test_receipt_file_upload_verifies(client, api_token, citizen, consent_payloa
     assert client.post(reverse("rights:verify"), {}).status_code == 400
 
 
+def test_every_single_character_change_of_a_receipt_is_refused(client, api_token, citizen,
+                                                               consent_payload):
+    import string
+
+    token = post(client, api_token, consent_payload()).json()["receipt"]
+    keyset = client.get("/.well-known/jwks.json").json()
+    assert jws.verify(token, keyset)
+    alphabet = string.ascii_letters + string.digits + "-_.=+/ "
+    header_end, signature_start = token.index("."), token.rindex(".")
+    changes = []
+    for position, original in enumerate(token):
+        letters = [letter for letter in alphabet if letter != original]
+        # Every letter where a segment starts or ends (the last letter of a segment carries
+        # the padding bits) and across header and signature; inside the ~2,800-letter
+        # payload one letter per position (cycling the alphabet), which keeps this test
+        # to seconds: there each letter spells distinct bytes, so the signature decides.
+        near_edge = min(abs(position - edge) for edge in (0, header_end, signature_start,
+                                                          len(token) - 1)) <= 4
+        if header_end < position < signature_start and not near_edge:
+            letters = [letters[position % len(letters)]]
+        changes += [token[:position] + letter + token[position + 1:] for letter in letters]
+    accepted = []
+    for changed in changes:
+        try:
+            jws.verify(changed, keyset)
+        except jws.InvalidJws:
+            continue
+        accepted.append(changed)
+    assert len(changes) > 15_000 and accepted == []
+    # Removing or adding one character is refused too, and the full check agrees.
+    for changed in (token[:-1], token + "A", token[1:], "A" + token):
+        with pytest.raises(jws.InvalidJws):
+            jws.verify(changed, keyset)
+    last_changed = token[:-1] + ("A" if token[-1] != "A" else "B")
+    assert not verify_receipt(last_changed).signature_ok
+
+
+def test_strict_base64url_refuses_padding_bits_and_foreign_letters():
+    assert jws.b64url_decode(jws.b64url(b"\x00\xff")) == b"\x00\xff"
+    for bad in ("AP8=", "AP9", "AP+", "A", "AP8 ", "AP/"):
+        with pytest.raises(jws.InvalidJws):
+            jws.b64url_decode(bad)
+
+
 def test_pending_consents_survive_a_new_django_secret_key(client, api_token, consent_payload,
                                                           settings, db):
     """Pending consents are matched with a dedicated key: rotating SECRET_KEY orphans none."""

@@ -1,4 +1,4 @@
-"""Admin pages of the catalogue: datasets (read-mostly) and harvest sources with their runs."""
+"""Admin pages of the catalogue: datasets and resources (read-only), harvest sources, runs."""
 
 from typing import Any
 
@@ -13,10 +13,8 @@ class DatasetAdmin(admin.ModelAdmin):
     list_display = ("title", "publisher", "access_level", "status", "modified", "downloads")
     list_filter = ("status", "access_level", "licence")
     search_fields = ("title", "slug")
-    readonly_fields = ("slug", "status", "issued", "modified", "downloads", "harvest_source")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # datasets are created through services (validated and logged)
+    # Read-only (the SPLD admin site makes every public record so): datasets change only
+    # through the services, which validate and log each change.
 
 
 @admin.register(Resource)

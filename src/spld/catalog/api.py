@@ -168,16 +168,17 @@ def add_resource(request: HttpRequest, slug: str, body: ResourceCreate) -> tuple
     """A new resource; with `url`, the remote file is fetched and ingested by a task."""
     dataset = _dataset(request, slug)
     actor = request.auth  # type: ignore[attr-defined]
-    resource = services.create_resource(actor=actor, dataset=dataset, title=body.title,
-                                        description=body.description)
     if body.url:
         try:
-            task_id = tasks.start_fetch(actor=actor, resource=resource, url=body.url)
+            resource, task_id = services.create_remote_resource(
+                actor=actor, dataset=dataset, title=body.title, description=body.description,
+                url=body.url)
         except FetchError as exc:
-            resource.delete()
             raise ApiError(400, exc.code, exc.message) from exc
         resource.refresh_from_db()
         return 202, {**resource_json(request, resource), "task_id": task_id}
+    resource = services.create_resource(actor=actor, dataset=dataset, title=body.title,
+                                        description=body.description)
     return 201, resource_json(request, resource)
 
 
@@ -217,6 +218,11 @@ def upload(request: HttpRequest, slug: str, rid: str, filename: str = "donnees.c
     if not has_perm(actor, "catalog.publish", resource):
         raise PermissionDenied(_("Seul le producteur peut envoyer un fichier."))
     declared = request.META.get("CONTENT_LENGTH") or ""
+    if not declared and "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+        # WSGI hands Django no chunked body: say so instead of "empty file".
+        raise ApiError(411, "length_required", _("Indiquez la taille du fichier (en-tête "
+                                                 "Content-Length) : l’envoi en morceaux "
+                                                 "(chunked) n’est pas accepté."))
     if declared.isdigit() and int(declared) > conf.upload_max_bytes():
         raise ApiError(413, "too_large", str(services.UploadTooLarge(conf.upload_max_bytes())))
 

@@ -195,9 +195,10 @@ def _resource_add(request: HttpRequest, slug: str, handler: LimitedUploadHandler
                       status=413)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        resource = services.create_resource(actor=request.user, dataset=dataset,
-                                            title=data["title"], description=data["description"])
         if data.get("file"):
+            resource = services.create_resource(actor=request.user, dataset=dataset,
+                                                title=data["title"],
+                                                description=data["description"])
             upload = data["file"]
             staged = services.receive_upload(actor=request.user, resource=resource,
                                              chunks=upload.chunks(), filename=upload.name)
@@ -205,16 +206,19 @@ def _resource_add(request: HttpRequest, slug: str, handler: LimitedUploadHandler
                                   filename=upload.name)
         else:
             try:
-                tasks.start_fetch(actor=request.user, resource=resource, url=data["url"])
+                services.create_remote_resource(actor=request.user, dataset=dataset,
+                                                title=data["title"],
+                                                description=data["description"],
+                                                url=data["url"])
             except FetchError as exc:
-                resource.delete()
                 form.add_error("url", exc.message)
                 return render(request, "catalog/resource_form.html",
                               {"form": form, "dataset": dataset}, status=400)
         messages.success(request, _("Fichier reçu : l’import se poursuit en arrière-plan "
                                     "(suivez-le dans « Mes tâches »)."))
         return redirect(dataset.get_absolute_url())
-    return render(request, "catalog/resource_form.html", {"form": form, "dataset": dataset})
+    return render(request, "catalog/resource_form.html", {"form": form, "dataset": dataset},
+                  status=400 if request.method == "POST" else 200)
 
 
 

@@ -28,6 +28,7 @@ from spld.charter.models import (
     MembershipEvent,
 )
 from spld.core.principles import PRINCIPLES
+from spld.ledger import services as ledger
 from spld.organizations.models import Organization
 
 # slug → target status (the demo shows every status of the lifecycle)
@@ -67,6 +68,14 @@ def _d(days_ago: int) -> dt.datetime:
     return timezone.now() - dt.timedelta(days=days_ago)
 
 
+def _log_backdated(membership: Membership, *others: Any) -> None:
+    """Log the demo's rewritten dates: even the demo changes no public record silently."""
+    items = [(m, "backdated") for m in Membership.objects.filter(pk=membership.pk)]
+    items += [(e, "backdated") for e in MembershipEvent.objects.filter(membership=membership)]
+    items += [(type(o).objects.get(pk=o.pk), "backdated") for o in others]
+    ledger.record_many(actor=None, items=items)
+
+
 def _backdate(membership: Membership, *, active_days: int | None, status_days: int) -> None:
     """Move the demo's history into the past so that two years of evaluations fit."""
     Membership.objects.filter(pk=membership.pk).update(
@@ -78,6 +87,7 @@ def _backdate(membership: Membership, *, active_days: int | None, status_days: i
     for i, event in enumerate(events):
         days = status_days if i == len(events) - 1 else status_days + 60 - i * step
         MembershipEvent.objects.filter(pk=event.pk).update(at=_d(days))
+    _log_backdated(membership)
     membership.refresh_from_db()
 
 
@@ -115,6 +125,7 @@ def _replay(membership: Membership, dates: dict[str, list[tuple[int, int, int]]]
     activated = next((e.at for e in events if e.action == "activated"), None)
     Membership.objects.filter(pk=membership.pk).update(status_since=events[-1].at,
                                                        active_since=activated)
+    _log_backdated(membership, *alerts)
     membership.refresh_from_db()
 
 
@@ -267,6 +278,8 @@ def load(admin: Any, progress: Callable[[str], None]) -> None:
                     summary=f"Auto-évaluation {y} : engagements tenus pour l’essentiel.")
                 Evaluation.objects.filter(pk=evaluation.pk).update(
                     submitted_at=timezone.make_aware(dt.datetime(y + 1, 3, 1, 10)))
+                ledger.record(actor=None, subject=Evaluation.objects.get(pk=evaluation.pk),
+                              action="backdated")
         if slug == "eau-du-ponant":
             alert = _alert(admin, membership, 8,
                            "Trois usages en service ne publient pas leurs résultats.",

@@ -83,6 +83,5 @@ ESCALATION = {S.ACTIVE: S.ALERT_1, S.ALERT_1: S.ALERT_2, S.ALERT_2: S.FINAL_NOTI
 
 def evaluation_due_date(year: int) -> dt.date:
     """Last day to file the self-evaluation of `year` (31 March of the next year by default)."""
-    month, day = (int(part) for part in str(
-        getattr(settings, "CHARTER_EVALUATION_DUE", "03-31")).split("-"))
+    month, day = (int(part) for part in settings.CHARTER_EVALUATION_DUE.split("-"))
     return dt.date(year + 1, month, day)

@@ -11,6 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from spld.core.commitments import commit, new_salt
 from spld.core.models import PublicRecord, TimeStamped
 
 PRINCIPLE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(11)]
@@ -537,6 +538,9 @@ class CommitteeMember(PublicRecord):
     college = models.CharField(_("collège"), max_length=12, choices=College.choices)
     mandate_start = models.DateField(_("début du mandat"))
     mandate_end = models.DateField(_("fin du mandat"))
+    # Name, college and mandate identify a person: the log keeps only their salted
+    # commitment; the readable values stay here, where they can be erased.
+    commitment_salt = models.CharField(max_length=32, default=new_salt, editable=False)
 
     class Meta:
         ordering = ["college", "name"]
@@ -545,10 +549,14 @@ class CommitteeMember(PublicRecord):
     def __str__(self) -> str:
         return self.name
 
-    def public_payload(self) -> dict[str, Any]:
+    def person(self) -> dict[str, Any]:
+        """The personal data the log commits to (shown on the committee page, not logged)."""
         return {"name": self.name, "college": self.college,
                 "mandate_start": _date(self.mandate_start),
                 "mandate_end": _date(self.mandate_end)}
+
+    def public_payload(self) -> dict[str, Any]:
+        return {"member": commit(self.commitment_salt, self.person())}
 
 
 class CommitteeMeeting(PublicRecord):

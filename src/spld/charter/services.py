@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from dataclasses import dataclass
 from typing import Any
 
@@ -329,6 +330,35 @@ EVIDENCE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
 }
 
 
+# What the ZIP container must declare inside: ODF's first, stored "mimetype" entry, or the
+# main part's content type in OOXML's [Content_Types].xml. Any ZIP is not a document.
+_ODF_MIMETYPE = {"odt": b"application/vnd.oasis.opendocument.text",
+                 "ods": b"application/vnd.oasis.opendocument.spreadsheet"}
+_OOXML_MAIN = {
+    "docx": b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    "xlsx": b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+}
+_CONTENT_TYPES_MAX = 1024 * 1024
+
+
+def _container_matches(upload: UploadedFile, ext: str) -> bool:
+    """Whether a ZIP upload declares the document type its extension names."""
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            if ext in _ODF_MIMETYPE:
+                first = archive.infolist()[0] if archive.infolist() else None
+                return (first is not None and first.filename == "mimetype"
+                        and first.compress_type == zipfile.ZIP_STORED
+                        and archive.read(first) == _ODF_MIMETYPE[ext])
+            with archive.open("[Content_Types].xml") as types:
+                declared = types.read(_CONTENT_TYPES_MAX)
+            return _OOXML_MAIN[ext] in declared
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError):
+        return False
+    finally:
+        upload.seek(0)
+
+
 def _looks_latin1(data: bytes) -> bool:
     # Windows-1252/Latin-1 text has no control bytes besides tab, CR and LF.
     return not any(b < 9 or 13 < b < 32 for b in data)
@@ -336,7 +366,7 @@ def _looks_latin1(data: bytes) -> bool:
 
 def evidence_max_bytes() -> int:
     """Largest evidence file accepted."""
-    return int(getattr(settings, "CHARTER_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
+    return settings.CHARTER_EVIDENCE_MAX_BYTES
 
 
 def check_evidence_file(upload: UploadedFile) -> str:
@@ -360,6 +390,10 @@ def check_evidence_file(upload: UploadedFile) -> str:
     if magics and not any(head.startswith(m) for m in magics):
         raise ValidationError({"file": _("Le contenu du fichier ne correspond pas à son "
                                          "extension .{ext}.").format(ext=ext)})
+    if (ext in _ODF_MIMETYPE or ext in _OOXML_MAIN) and not _container_matches(upload, ext):
+        raise ValidationError({"file": _("Ce fichier ZIP n’est pas un document .{ext} : son "
+                                         "type déclaré à l’intérieur ne correspond "
+                                         "pas.").format(ext=ext)})
     if not magics:
         if b"\x00" in head:
             raise ValidationError({"file": _("Ce fichier texte contient des données "
@@ -557,7 +591,7 @@ def check_overdue_evaluations(*, actor: Any, at_date: dt.date | None = None) -> 
     counts = {"reminders": 0, "alerts": 0}
     if at_date <= due:
         return counts
-    grace = int(getattr(settings, "CHARTER_REMINDER_GRACE_DAYS", 30))
+    grace = settings.CHARTER_REMINDER_GRACE_DAYS
     for membership in selectors.signatories().select_related("organization"):
         if membership.active_since is None or membership.active_since.date() > dt.date(year, 12,
                                                                                      31):

@@ -41,8 +41,9 @@ def _readable(request: HttpRequest, rid: str, kind: str) -> tuple[Resource, Any]
         raise Http404
     if not catalog_selectors.can_read(actor, dataset):
         if dataset.access_level == dataset.AccessLevel.SHARED:
-            message = _("Données partagées entre signataires : connectez-vous avec un compte "
-                        "ou un jeton d’une organisation signataire.")
+            message = _("Données partagées avec les destinataires d’un flux de données actif : "
+                        "connectez-vous avec un compte ou un jeton d’une organisation qu’un "
+                        "flux actif du registre des partages désigne comme destinataire.")
         else:
             message = _("Données réservées au producteur.")
         raise ApiError(403, "forbidden", message)

@@ -120,9 +120,14 @@ class Signer:
 
 def _b64(text: str) -> bytes:
     try:
-        return base64.b64decode(text, validate=True)
+        data = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError) as exc:
         raise NoteError(f"invalid base64: {text[:40]!r}") from exc
+    # Canonical only: otherwise the unused bits of the last letter give one signature
+    # several spellings, and a changed letter of a signed note would still verify.
+    if base64.b64encode(data).decode() != text:
+        raise NoteError(f"non-canonical base64: {text[:40]!r}")
+    return data
 
 
 def parse_vkey(text: str) -> Verifier:

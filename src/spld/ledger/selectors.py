@@ -230,6 +230,7 @@ ACTION_VERBS = {
     "closed_by_exclusion": gettext_lazy("a clos par une exclusion"),
     "appointed": gettext_lazy("a enregistré"),
     "answered": gettext_lazy("a répondu à"),
+    "backdated": gettext_lazy("a antidaté (démonstration)"),
 }
 
 

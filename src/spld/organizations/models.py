@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from spld.core.commitments import commit, new_salt
 from spld.core.models import PublicRecord
 from spld.organizations.validators import validate_insee_codes, validate_siren
 
@@ -40,6 +41,9 @@ class Organization(PublicRecord):
         blank=True,
         help_text=_("Adresse électronique ou page de contact du DPO de l’organisation."),
     )
+    # The log keeps a salted commitment of the DPO contact (it may name a person), never
+    # the contact itself; erasing the contact and this salt leaves nothing to link.
+    dpo_contact_salt = models.CharField(max_length=32, default=new_salt, editable=False)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
 
     class Meta:
@@ -64,5 +68,6 @@ class Organization(PublicRecord):
             "description": self.description,
             "territory": list(self.territory),
             "website": self.website,
-            "dpo_contact": self.dpo_contact,
+            "dpo_contact": (commit(self.dpo_contact_salt, self.dpo_contact)
+                            if self.dpo_contact else None),
         }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -24,12 +25,19 @@ def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
+_B64URL = re.compile(r"[A-Za-z0-9_-]*")
+
+
 def b64url_decode(text: str) -> bytes:
-    """Decode base64url with or without padding; InvalidJws on bad input."""
-    try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except (ValueError, TypeError) as exc:
-        raise InvalidJws("bad base64url") from exc
+    """Decode canonical unpadded base64url (RFC 7515 §2); InvalidJws on anything else."""
+    # Strict: a lenient decoder ignores the unused low bits of the last character, so
+    # several spellings of one signature would verify and a changed letter could pass.
+    if not isinstance(text, str) or not _B64URL.fullmatch(text) or len(text) % 4 == 1:
+        raise InvalidJws("bad base64url")
+    data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    if b64url(data) != text:
+        raise InvalidJws("non-canonical base64url")
+    return data
 
 
 def public_jwk(raw_public: bytes) -> dict[str, str]:
