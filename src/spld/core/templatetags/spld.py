@@ -21,3 +21,11 @@ def url_in_language(context: dict[str, Any], language: str) -> str:
 def get_item(mapping: dict[str, Any], key: str) -> Any:
     """mapping[key] in a template."""
     return mapping.get(key)
+
+
+@register.filter(name="de")
+def de(name: object) -> str:
+    """"de Brest métropole", "d’Eau du Ponant" in French; the name alone in English."""
+    from spld.core.french import of
+
+    return of(name)
