@@ -15,6 +15,8 @@ CITIZEN = "habitant@spld.example"
 SKIP = ("/api/", "/static/", "/media/", "/compte/deconnexion", ".csv", ".parquet", ".json",
         ".jws", ".pdf", ".xlsx", ".geojson", ".ttl", ".rdf", ".jsonld", "/paquet/", "/log/",
         "/checkpoint", "/tile/")
+# Every dataset page is read (their charts and previews differ), one sample of other kinds.
+EVERY = ("/donnees/", "/en/donnees/")
 
 
 class _Page(HTMLParser):
@@ -71,7 +73,7 @@ def crawl(client, starts: list[str], *, per_group: int = 10, limit: int = 500) -
             continue
         seen.add(path)
         groups[group(path)] += 1
-        if groups[group(path)] > per_group:
+        if groups[group(path)] > per_group and not path.startswith(EVERY):
             continue
         response = client.get(path)
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
