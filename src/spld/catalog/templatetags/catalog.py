@@ -79,10 +79,3 @@ def cell(value: Any, kind: str = "") -> str:
             return text
     return text
 
-
-@register.filter
-def num(value: Any) -> str:
-    """A count with the language's thousands separator: "1 200 000" (fr), "1,200,000" (en)."""
-    if value is None or value == "":
-        return ""
-    return formats.number_format(value, force_grouping=True)

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import template
 from django.urls import translate_url
+from django.utils import formats
 
 register = template.Library()
 
@@ -29,3 +30,11 @@ def de(name: object) -> str:
     from spld.core.french import of
 
     return of(name)
+
+
+@register.filter
+def num(value: Any) -> str:
+    """A count with the language's thousands separator: "1 200 000" (fr), "1,200,000" (en)."""
+    if value is None or value == "":
+        return ""
+    return formats.number_format(value, force_grouping=True)
