@@ -61,3 +61,20 @@ def test_pages_fit_a_phone_screen(live_server, browser, monkeypatch):
             problems += _overflows(page, live_server.url, space, width)
         context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_dataset_fingerprint_is_whole_and_copies(live_server, browser, org, spld_admin):
+    from tests.catalog.helpers import WATER_CSV, make_dataset, make_resource
+
+    dataset = make_dataset(spld_admin, org)
+    version = make_resource(spld_admin, dataset, WATER_CSV).current_version
+    context = browser.new_context(locale="fr-FR", viewport={"width": 320, "height": 800})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/donnees/{dataset.slug}/")
+    assert page.locator(f"#sha256-{version.pk}").inner_text() == version.sha256
+    page.get_by_role("button", name="Copier l’empreinte").click()
+    page.get_by_role("status").filter(has_text="Empreinte copiée.").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == version.sha256
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 320
+    context.close()

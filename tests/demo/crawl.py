@@ -11,6 +11,7 @@ from urllib.parse import urljoin, urlparse
 from spld.demo.territory import DEMO_PASSWORD
 
 CITIZEN = "habitant@spld.example"
+EDITOR = "editeur@eau-du-ponant.example"
 # Downloads, machine formats and actions are not pages a person reads.
 SKIP = ("/api/", "/static/", "/media/", "/compte/deconnexion", ".csv", ".parquet", ".json",
         ".jws", ".pdf", ".xlsx", ".geojson", ".ttl", ".rdf", ".jsonld", "/paquet/", "/log/",
@@ -89,12 +90,17 @@ def crawl(client, starts: list[str], *, per_group: int = 10, limit: int = 500) -
     return pages
 
 
-def demo_pages(client_class) -> dict[tuple[str, str], str]:
-    """(who, path) → HTML for the anonymous visitor and the demo citizen, in both languages."""
+def demo_pages(client_class, *, editors: bool = False) -> dict[tuple[str, str], str]:
+    """(who, path) → HTML for the visitor, the demo citizen (and an editor), in both languages."""
     anonymous = client_class()
     citizen = client_class()
     citizen.post("/compte/connexion/", {"email": CITIZEN, "password": DEMO_PASSWORD})
     pages = {("anonyme", p): b for p, b in crawl(anonymous, ["/", "/en/"]).items()}
     pages |= {("habitant", p): b for p, b in crawl(
         citizen, ["/compte/", "/compte/donnees/", "/en/compte/", "/en/compte/donnees/"]).items()}
+    if editors:
+        editor = client_class()
+        editor.post("/compte/connexion/", {"email": EDITOR, "password": DEMO_PASSWORD})
+        pages |= {("éditeur", p): b for p, b in crawl(
+            editor, ["/compte/", "/en/compte/", "/mes-taches/"], per_group=3).items()}
     return pages

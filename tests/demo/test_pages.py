@@ -1,4 +1,4 @@
-"""The demo's pages, as a visitor and as the demo citizen read them, in French and English.
+"""The demo's pages as a visitor, the demo citizen and an editor read them, in French and English.
 
 One crawl (the demo takes a while to load) and several readings of it: French grammar
 (elision, agreement, no "(s)"), English pages free of French, no Python repr, numbers with
@@ -26,7 +26,7 @@ FRENCH = {
     # "Demande de accès", "Membres de Eau du Ponant": French elides before a vowel.
     "de + voyelle": re.compile(rf"\b[Dd]e [{V}][\w’']+"),
     "que/le/la/ne/se/je + voyelle": re.compile(
-        rf"\b(?:[Qq]ue|[Ll]e|[Ll]a|[Nn]e|[Ss]e|[Jj]e) [{V}]\w+"),
+        rf"(?<![-\w])(?:[Qq]ue|[Ll]e|[Ll]a|[Nn]e|[Ss]e|[Jj]e) [{V}]\w+"),
     # "3 organisation(s)": ngettext says it properly.
     "(s)": re.compile(r"\w\((?:s|e|es|x|nt)\)"),
     # French uses the singular for 0 and 1; a number above 1 takes the plural.
@@ -59,7 +59,7 @@ ENGLISH = {
 def pages(monkeypatch):
     monkeypatch.setattr(catalog_demo, "BIG_ROWS", 12_345)  # real demo: 1.2 million rows
     load_demo()
-    return demo_pages(Client)
+    return demo_pages(Client, editors=True)
 
 
 # French texts that are records' content, not the interface: a demo account's name, the
