@@ -52,6 +52,7 @@ ENGLISH = {
     "Reçu": re.compile(r"\bReçu\b|\bDemande d[e’]"),
     # A label of the page itself ("Status :"), not a French text quoted in it.
     "deux-points à la française": re.compile(r"^[A-Z][a-z ]+ :$"),
+    "deux-points après une date": re.compile(r"\b\d{1,2} [A-Z][a-z]+ \d{4} : "),
 }
 
 
