@@ -78,3 +78,20 @@ def test_transparency_hub_promises_no_missing_cards(client):
     body = client.get("/transparence/").content.decode()
     assert "bientôt" not in body
     assert "coming soon" not in client.get("/en/transparence/").content.decode()
+
+
+@pytest.mark.parametrize("n,sentence", [
+    (0, "Aucun jeu de données n’a été publié."),
+    (1, "1 jeu de données a été publié."),
+    (3, "3 jeux de données ont été publiés."),
+])
+def test_annual_report_prose_agrees_with_its_numbers(n, sentence):
+    from spld.charter.report import prose
+
+    facts = {"year": 2026, "new_signatories": [], "alerts": {"total": n}, "remediations": [],
+             "exclusions": [], "evaluations": n, "datasets_published": n, "indicators": []}
+    lines = prose(facts)
+    assert sentence in lines
+    assert not any(line.startswith("0 ") or "(s)" in line for line in lines), lines
+    if n == 0:
+        assert "Nous n’avons reçu aucune auto-évaluation pour cette année." in lines
