@@ -33,6 +33,7 @@ test-postgres: install
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/lint-imports --no-cache
 
 ## Static types (django-stubs); not yet clean, see docs/architecture.md.
 typecheck: install

@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from spld.api import api
+from spld.portal import urls as portal
 
 handler400 = "spld.core.views.bad_request"
 handler403 = "spld.core.views.permission_denied"
@@ -22,8 +23,8 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", include("spld.core.urls")),
-    path("organisations/", include("spld.organizations.urls")),
+    path("", include(portal.core_pages)),
+    path("organisations/", include(portal.organization_pages)),
     path("donnees/", include("spld.catalog.urls")),
     path("charte/", include("spld.charter.urls")),
     path("compte/", include("spld.accounts.urls")),

@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from spld.catalog import services
+from spld.catalog import services, tasks
 from spld.catalog.ingest import IngestError
 from spld.catalog.models import Resource
 from spld.ledger.models import LogEntry
@@ -205,8 +205,8 @@ def test_ingest_runs_as_a_task_with_progress(editor, org):
     resource = make_resource(editor, make_dataset(editor, org))
     staged = services.receive_upload(actor=editor, resource=resource, chunks=[WATER_CSV],
                                      filename="eau.csv")
-    task_id = services.start_ingest(actor=editor, resource=resource, staged=staged,
-                                    filename="eau.csv")
+    task_id = tasks.start_ingest(actor=editor, resource=resource, staged=staged,
+                                 filename="eau.csv")
     resource.refresh_from_db()
     assert resource.ingest_status == "pending"
     call_command("db_worker", batch=True, reload=False)

@@ -112,8 +112,8 @@ def test_nul_bytes_are_a_clear_400(client):
 
 @pytest.mark.django_db
 def test_hub_counts_every_register(org, spld_admin):
-    from spld.core.selectors import transparency_hub
     from spld.organizations.services import update_organization
+    from spld.portal.selectors import transparency_hub
 
     update_organization(actor=spld_admin, organization=org, description="Eau potable")
     hub = {str(e.title): e for e in transparency_hub()}

@@ -97,7 +97,7 @@ def test_index_and_hub(client, activity):
 
 
 def test_hub_counts_register_entries(client, activity):
-    from spld.core.selectors import transparency_hub
+    from spld.portal.selectors import transparency_hub
 
     entry = next(e for e in transparency_hub() if e.url and e.url.startswith("/registres/"))
     assert entry.count == 1

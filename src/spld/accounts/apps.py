@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Comptes"
 
     def ready(self) -> None:
-        from spld.accounts import permissions  # noqa: F401  (registers rules)
+        from spld.accounts import auth, permissions  # noqa: F401  (register token check, rules)

@@ -1,21 +1,8 @@
-"""API authentication: organisation tokens (Bearer) and browser sessions."""
-
-from typing import Any
-
-from django.http import HttpRequest
-from ninja.security import HttpBearer, SessionAuth
+"""API authentication: the token check behind `core.api_auth`, registered by this app."""
 
 from spld.accounts import services
+from spld.core.api_auth import TokenAuth, session_auth, token_auth, token_check, token_or_session
 
+token_check(services.authenticate_token)
 
-class TokenAuth(HttpBearer):
-    """`Authorization: Bearer spld_…` → the organisation's TokenActor."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        return services.authenticate_token(token)
-
-
-token_auth = TokenAuth()
-session_auth = SessionAuth()
-# Writes accept a token or a signed-in session (with CSRF, enforced by SessionAuth).
-token_or_session = [token_auth, session_auth]
+__all__ = ["TokenAuth", "session_auth", "token_auth", "token_or_session"]

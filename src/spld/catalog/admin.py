@@ -41,8 +41,7 @@ class HarvestSourceAdmin(admin.ModelAdmin):
 
     @admin.action(description="Moissonner maintenant (tâche en arrière-plan)")
     def run_now(self, request: HttpRequest, queryset: Any) -> None:
-        from spld.catalog.services import serialize_actor
-        from spld.catalog.tasks import harvest_source
+        from spld.catalog.tasks import harvest_source, serialize_actor
 
         for source in queryset:
             harvest_source.enqueue(source.pk, serialize_actor(request.user))

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Router
 
 from spld.accounts.auth import token_or_session
-from spld.catalog import selectors, services
+from spld.catalog import selectors, services, tasks
 from spld.catalog.fetch import FetchError
 from spld.catalog.models import Dataset, Resource
 from spld.catalog.schemas import DatasetCreate, DatasetUpdate, ResourceCreate
@@ -165,7 +165,7 @@ def add_resource(request: HttpRequest, slug: str, body: ResourceCreate) -> tuple
                                         description=body.description)
     if body.url:
         try:
-            task_id = services.start_fetch(actor=actor, resource=resource, url=body.url)
+            task_id = tasks.start_fetch(actor=actor, resource=resource, url=body.url)
         except FetchError as exc:
             resource.delete()
             raise ApiError(400, exc.code, exc.message) from exc
@@ -221,6 +221,6 @@ def upload(request: HttpRequest, slug: str, rid: str, filename: str = "donnees.c
     if staged.stat().st_size == 0:
         services.discard_staged(staged)
         raise ApiError(400, "empty_file", _("Le fichier est vide (0 octet)."))
-    task_id = services.start_ingest(actor=actor, resource=resource, staged=staged,
+    task_id = tasks.start_ingest(actor=actor, resource=resource, staged=staged,
                                     filename=filename)
     return 202, {"task_id": task_id, "status": "pending", "rid": str(resource.rid)}

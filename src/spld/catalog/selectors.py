@@ -40,6 +40,11 @@ def visible_datasets(actor: Any = None) -> QuerySet[Dataset]:
     return qs.filter(Q(status=Dataset.Status.PUBLISHED) | Q(publisher_id__in=actor_org_ids(actor)))
 
 
+def public_dataset_count() -> int:
+    """Datasets anyone sees in the catalogue's list: every published one, open or shared."""
+    return visible_datasets(None).count()
+
+
 def actor_org_ids(actor: Any) -> list[int]:
     """Organisations where the actor holds a role (a token: its organisation)."""
     if not is_authenticated(actor):

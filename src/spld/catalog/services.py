@@ -167,47 +167,6 @@ def discard_staged(staged: Path) -> None:
     staging.checksum_path(staged).unlink(missing_ok=True)
 
 
-def serialize_actor(actor: Any) -> dict[str, Any]:
-    """A JSON description of an actor, to hand it to a background task."""
-    if getattr(actor, "organization", None) is not None and hasattr(actor, "token_id"):
-        return {"token": actor.token_id, "org": actor.organization.pk}
-    return {"user": getattr(actor, "pk", None)}
-
-
-def start_ingest(*, actor: Any, resource: Resource, staged: Path, filename: str) -> str:
-    """Queue the ingest of a staged file; returns the task id (progress on « Mes tâches »)."""
-    require(actor, "catalog.publish", resource)
-    from spld.catalog.tasks import ingest_resource
-    from spld.core import progress
-
-    with transaction.atomic():
-        result = ingest_resource.enqueue(resource.pk, str(staged), filename,
-                                         serialize_actor(actor))
-        Resource.objects.filter(pk=resource.pk).update(
-            ingest_status=Resource.IngestStatus.PENDING, ingest_task_id=str(result.id))
-        progress.track(result, owner=actor if hasattr(actor, "memberships") else None,
-                       label=_("Import de « {title} »").format(title=resource.title))
-    return str(result.id)
-
-
-def start_fetch(*, actor: Any, resource: Resource, url: str) -> str:
-    """Queue the download (SSRF-safe) and ingest of a remote file; returns the task id."""
-    require(actor, "catalog.publish", resource)
-    from spld.catalog.fetch import resolve_safe
-    from spld.catalog.tasks import fetch_resource
-    from spld.core import progress
-
-    resolve_safe(url)  # refuse private addresses now, with a clear message (checked again later)
-    with transaction.atomic():
-        result = fetch_resource.enqueue(resource.pk, url, serialize_actor(actor))
-        Resource.objects.filter(pk=resource.pk).update(
-            source_url=url, ingest_status=Resource.IngestStatus.PENDING,
-            ingest_task_id=str(result.id))
-        progress.track(result, owner=actor if hasattr(actor, "memberships") else None,
-                       label=_("Téléchargement de « {title} »").format(title=resource.title))
-    return str(result.id)
-
-
 def _fail(resource: Resource, error: IngestError | Exception) -> None:
     message = getattr(error, "message", str(error))
     report = getattr(error, "report", {}) or {}

@@ -1,17 +1,57 @@
-"""Background work of the catalogue: ingest an upload, fetch a remote file, harvest."""
+"""Background work of the catalogue: ingest an upload, fetch a remote file, harvest.
+
+Tasks call the services and the services never import the tasks: what queues a task
+(`start_ingest`, `start_fetch`) lives here, above both.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from django.db import transaction
+from django.utils.translation import gettext as _
 from django_tasks import task
 
-from spld.catalog.fetch import FetchError, fetch_to_file
+from spld.catalog.fetch import FetchError, fetch_to_file, resolve_safe
 from spld.catalog.ingest import IngestError
 from spld.catalog.models import Resource
 from spld.core import progress as task_progress
-from spld.core.permissions import TokenActor
+from spld.core.permissions import TokenActor, require
+
+
+def serialize_actor(actor: Any) -> dict[str, Any]:
+    """A JSON description of an actor, to hand it to a background task."""
+    if getattr(actor, "organization", None) is not None and hasattr(actor, "token_id"):
+        return {"token": actor.token_id, "org": actor.organization.pk}
+    return {"user": getattr(actor, "pk", None)}
+
+
+def start_ingest(*, actor: Any, resource: Resource, staged: Path, filename: str) -> str:
+    """Queue the ingest of a staged file; returns the task id (progress on « Mes tâches »)."""
+    require(actor, "catalog.publish", resource)
+    with transaction.atomic():
+        result = ingest_resource.enqueue(resource.pk, str(staged), filename,
+                                         serialize_actor(actor))
+        Resource.objects.filter(pk=resource.pk).update(
+            ingest_status=Resource.IngestStatus.PENDING, ingest_task_id=str(result.id))
+        task_progress.track(result, owner=actor if hasattr(actor, "memberships") else None,
+                            label=_("Import de « {title} »").format(title=resource.title))
+    return str(result.id)
+
+
+def start_fetch(*, actor: Any, resource: Resource, url: str) -> str:
+    """Queue the download (SSRF-safe) and ingest of a remote file; returns the task id."""
+    require(actor, "catalog.publish", resource)
+    resolve_safe(url)  # refuse private addresses now, with a clear message (checked again later)
+    with transaction.atomic():
+        result = fetch_resource.enqueue(resource.pk, url, serialize_actor(actor))
+        Resource.objects.filter(pk=resource.pk).update(
+            source_url=url, ingest_status=Resource.IngestStatus.PENDING,
+            ingest_task_id=str(result.id))
+        task_progress.track(result, owner=actor if hasattr(actor, "memberships") else None,
+                            label=_("Téléchargement de « {title} »").format(title=resource.title))
+    return str(result.id)
 
 
 def load_actor(spec: dict[str, Any]) -> Any:

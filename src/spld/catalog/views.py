@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from spld.catalog import selectors, services
+from spld.catalog import selectors, services, tasks
 from spld.catalog.fetch import FetchError
 from spld.catalog.forms import DatasetForm, ResourceForm
 from spld.catalog.models import Dataset
@@ -195,11 +195,11 @@ def _resource_add(request: HttpRequest, slug: str, handler: LimitedUploadHandler
             upload = data["file"]
             staged = services.receive_upload(actor=request.user, resource=resource,
                                              chunks=upload.chunks(), filename=upload.name)
-            services.start_ingest(actor=request.user, resource=resource, staged=staged,
+            tasks.start_ingest(actor=request.user, resource=resource, staged=staged,
                                   filename=upload.name)
         else:
             try:
-                services.start_fetch(actor=request.user, resource=resource, url=data["url"])
+                tasks.start_fetch(actor=request.user, resource=resource, url=data["url"])
             except FetchError as exc:
                 resource.delete()
                 form.add_error("url", exc.message)

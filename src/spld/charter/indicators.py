@@ -19,6 +19,8 @@ from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from spld.charter.lifecycle import evaluation_due_date
+
 Compute = Callable[[Any, dt.date], "float | None"]
 
 
@@ -153,15 +155,13 @@ def rights_on_time(organization: Any, at_date: dt.date) -> float | None:
 
 def evaluation_on_time(organization: Any, at_date: dt.date) -> float | None:
     """100 when last year's self-evaluation was filed by its due date, 0 otherwise."""
-    from spld.charter import selectors
-
     year = at_date.year - 1
     membership = getattr(organization, "charter_membership", None)
     if membership is None or membership.active_since is None:
         return None
     if membership.active_since.date() > dt.date(year, 12, 31):
         return None  # not yet a signatory during that year
-    due = selectors.evaluation_due_date(year)
+    due = evaluation_due_date(year)
     if at_date < due:
         return None
     evaluation = membership.evaluations.filter(year=year).first()

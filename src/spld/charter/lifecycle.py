@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -77,3 +79,10 @@ def find(source: str, target: str) -> Transition:
 # Statuses in which an organisation counts as a signatory (it signed and is not out).
 SIGNATORY_STATUSES = (S.ACTIVE, S.ALERT_1, S.ALERT_2, S.FINAL_NOTICE)
 ESCALATION = {S.ACTIVE: S.ALERT_1, S.ALERT_1: S.ALERT_2, S.ALERT_2: S.FINAL_NOTICE}
+
+
+def evaluation_due_date(year: int) -> dt.date:
+    """Last day to file the self-evaluation of `year` (31 March of the next year by default)."""
+    month, day = (int(part) for part in str(
+        getattr(settings, "CHARTER_EVALUATION_DUE", "03-31")).split("-"))
+    return dt.date(year + 1, month, day)

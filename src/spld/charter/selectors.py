@@ -8,12 +8,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from spld.charter import indicators as registry
 from spld.charter import lifecycle
+from spld.charter.lifecycle import evaluation_due_date  # noqa: F401  (part of the read API)
 from spld.charter.models import (
     Alert,
     CapacityAssessment,
@@ -28,13 +28,6 @@ from spld.charter.models import (
     Opinion,
 )
 from spld.core.principles import PRINCIPLES
-
-
-def evaluation_due_date(year: int) -> dt.date:
-    """Last day to file the self-evaluation of `year` (31 March of the next year by default)."""
-    month, day = (int(part) for part in str(
-        getattr(settings, "CHARTER_EVALUATION_DUE", "03-31")).split("-"))
-    return dt.date(year + 1, month, day)
 
 
 def memberships() -> QuerySet[Membership]:
@@ -62,6 +55,11 @@ def current_assessment(membership: Membership) -> CapacityAssessment | None:
     """The latest round of the capacity assessment, with answers and evidence."""
     return (membership.assessments.order_by("-round")
             .prefetch_related("answers__evidence", "comments").first())
+
+
+def signatory_count() -> int:
+    """How many organisations currently count as signatories (hub and signatories page)."""
+    return signatories().count()
 
 
 def status_counts() -> dict[str, int]:

@@ -1,3 +1,5 @@
+"""Pages of the shared kernel; the portal mounts them with its own under `core:`."""
+
 from django.urls import path
 
 from spld.core import views
@@ -5,8 +7,6 @@ from spld.core import views
 app_name = "core"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("transparence/", views.hub, name="hub"),
     path("charte/", views.charter, name="charter"),
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("mentions-legales/", views.legal, name="legal"),

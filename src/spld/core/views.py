@@ -1,4 +1,4 @@
-"""Public pages of the portal skeleton and the localized error pages."""
+"""Static pages of the site, « Mes tâches » and the localized error pages."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -7,24 +7,6 @@ from django.utils.translation import gettext as _
 
 from spld.core import selectors
 from spld.core.principles import PRINCIPLES
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """Home page: what the service is, the charter in short, entry points, partners."""
-    return render(
-        request,
-        "core/home.html",
-        {
-            "principles": PRINCIPLES,
-            "hub": selectors.transparency_hub(),
-            "organizations": selectors.partner_organizations(),
-        },
-    )
-
-
-def hub(request: HttpRequest) -> HttpResponse:
-    """Transparency hub: every public register, with counts once they exist."""
-    return render(request, "core/hub.html", {"hub": selectors.transparency_hub()})
 
 
 def charter(request: HttpRequest) -> HttpResponse:

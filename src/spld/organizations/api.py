@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router
 from ninja.pagination import PageNumberPagination, paginate
 
-from spld.accounts.auth import token_or_session
+from spld.core.api_auth import token_or_session
 from spld.organizations import selectors, services
 from spld.organizations.models import Organization
 from spld.organizations.schemas import OrganizationOut, OrganizationUpdate

@@ -1,7 +1,5 @@
 """Reads about organisations."""
 
-from typing import Any
-
 from django.db.models import Count, Q, QuerySet
 
 from spld.organizations.models import Organization
@@ -18,8 +16,8 @@ def organization_list(*, kind: str = "", q: str = "") -> QuerySet[Organization]:
 
 
 def organization_count() -> int:
-    """How many organisations take part."""
-    return Organization.objects.count()
+    """How many organisations take part (the length of their public list)."""
+    return organization_list().count()
 
 
 def kinds_with_counts() -> list[tuple[str, str, int]]:
@@ -27,17 +25,3 @@ def kinds_with_counts() -> list[tuple[str, str, int]]:
     counts = dict(Organization.objects.values_list("kind").annotate(n=Count("id")))
     return [(k, str(label), counts.get(k, 0)) for k, label in Organization.Kind.choices]
 
-
-def organization_profile(organization: Organization, actor: Any) -> dict[str, Any]:
-    """What other registers say about an organisation, for its public page."""
-    from spld.catalog.selectors import can_see_metadata, datasets_of
-    from spld.charter.selectors import membership_of
-    from spld.registers.selectors import processing_list
-
-    datasets = [d for d in datasets_of(organization).order_by("title")
-                if can_see_metadata(actor, d)]
-    return {
-        "datasets": datasets,
-        "membership": membership_of(organization),
-        "processing_count": processing_list(organization=organization).count(),
-    }

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from spld.core.permissions import has_perm, require
+from spld.core.permissions import require
 from spld.organizations import selectors, services
 from spld.organizations.forms import OrganizationForm
 from spld.organizations.models import Organization
@@ -31,21 +31,6 @@ def organization_list(request: HttpRequest) -> HttpResponse:
             "kind": kind,
             "q": q,
             "kinds": selectors.kinds_with_counts(),
-        },
-    )
-
-
-def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """One organisation: identity, territory, contact, its data and its commitments."""
-    organization = get_object_or_404(Organization, slug=slug)
-    return render(
-        request,
-        "organizations/detail.html",
-        {
-            "organization": organization,
-            "can_manage_tokens": has_perm(request.user, "accounts.manage_tokens", organization),
-            "can_change": has_perm(request.user, "organizations.change", organization),
-            "profile": selectors.organization_profile(organization, request.user),
         },
     )
 

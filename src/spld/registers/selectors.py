@@ -47,10 +47,15 @@ def processing_list(*, organization: Any = None, q: str = "") -> QuerySet[Proces
     return qs
 
 
+def current_processing() -> QuerySet[ProcessingActivity]:
+    """Processing activities not ended (what « Qui détient mes données ? » lists)."""
+    return processing_list().exclude(status=ProcessingActivity.Status.ENDED)
+
+
 def holders() -> list[dict[str, Any]]:
     """« Qui détient mes données ? »: organisations with their processing activities."""
     grouped: dict[Any, list[ProcessingActivity]] = defaultdict(list)
-    for activity in processing_list().exclude(status=ProcessingActivity.Status.ENDED):
+    for activity in current_processing():
         grouped[activity.organization].append(activity)
     return [{"organization": org, "activities": acts}
             for org, acts in sorted(grouped.items(), key=lambda kv: kv[0].name)]
@@ -64,11 +69,16 @@ def flow_list(*, organization: Any = None) -> QuerySet[DataFlow]:
     return qs
 
 
+def current_flows() -> QuerySet[DataFlow]:
+    """Data flows not ended (what the territory's map of flows lists)."""
+    return flow_list().exclude(status=DataFlow.Status.ENDED)
+
+
 def flow_graph() -> dict[str, Any]:
     """Nodes (organisations, recipient categories) and edges of flows not ended."""
     nodes: dict[str, dict[str, Any]] = {}
     edges = []
-    for flow in flow_list().exclude(status=DataFlow.Status.ENDED):
+    for flow in current_flows():
         src = f"org:{flow.organization.slug}"
         nodes[src] = {"id": src, "label": flow.organization.name,
                       "url": flow.organization.get_absolute_url()}
@@ -148,12 +158,12 @@ def organizations_with_entries() -> list[Any]:
 
 
 def register_counts() -> dict[str, int]:
-    """Number of public entries in each register."""
+    """Number of entries each register's public page lists (same querysets as the pages)."""
     return {
-        "processing": ProcessingActivity.objects.count(),
-        "flows": DataFlow.objects.count(),
-        "usages": Usage.objects.count(),
-        "algorithms": Algorithm.objects.count(),
+        "processing": current_processing().count(),
+        "flows": current_flows().count(),
+        "usages": usage_list().count(),
+        "algorithms": algorithm_list().count(),
         "assessments": published_assessments().count(),
     }
 

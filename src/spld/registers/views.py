@@ -72,7 +72,7 @@ def flows(request: HttpRequest) -> HttpResponse:
                                           "même contenu."))
     return render(request, "registers/flows.html", {
         "svg": mark_safe(drawing),  # noqa: S308  (built from escaped text only)
-        "flows": selectors.flow_list().exclude(status=DataFlow.Status.ENDED),
+        "flows": selectors.current_flows(),
     })
 
 
@@ -153,6 +153,8 @@ def usage_detail(request: HttpRequest, uid: str) -> HttpResponse:
 def usage_indicator(request: HttpRequest, uid: str) -> HttpResponse:
     """An editor adds one measurement of an indicator (results over time)."""
     usage = get_object_or_404(Usage, uid=uid)
+    if not has_perm(request.user, "registers.edit", usage):
+        raise PermissionDenied
     form = forms.IndicatorForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Mesure invalide : indiquez un nom, une date et une valeur."))

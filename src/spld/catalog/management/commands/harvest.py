@@ -46,8 +46,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{source.pk}\t{source.kind}\t{source.url}\t"
                                   f"{last.started_at if last else 'jamais'}")
             elif options["queue"]:
-                from spld.catalog.services import serialize_actor
-                from spld.catalog.tasks import harvest_source
+                from spld.catalog.tasks import harvest_source, serialize_actor
 
                 harvest_source.enqueue(source.pk, serialize_actor(admin))
                 self.stdout.write(f"source {source.pk} mise en file")
