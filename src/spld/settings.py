@@ -291,6 +291,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Expected 403s and task failures with a known reason: one line, no traceback.
+    "filters": {"expected": {"()": "spld.core.logs.ExpectedFailures"}},
+    "loggers": {
+        "django.request": {"filters": ["expected"]},
+        "django_tasks": {"filters": ["expected"]},
+    },
     "root": {
         "handlers": ["console"],
         "level": env_str("SPLD_LOG_LEVEL", "INFO", help="Log level."),

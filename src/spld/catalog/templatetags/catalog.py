@@ -79,3 +79,13 @@ def cell(value: Any, kind: str = "") -> str:
             return text
     return text
 
+
+@register.inclusion_tag("catalog/includes/maintained_datasets.html", takes_context=True)
+def maintained_datasets(context: dict[str, object], organization: object) -> dict[str, object]:
+    """An organisation's datasets with their update links, for the people who publish them."""
+    from spld.catalog.selectors import datasets_to_maintain
+    from spld.core.permissions import has_perm
+
+    allowed = has_perm(context.get("user"), "catalog.publish", organization)
+    return {"organization": organization,
+            "datasets": datasets_to_maintain(organization) if allowed else []}

@@ -38,3 +38,11 @@ def num(value: Any) -> str:
     if value is None or value == "":
         return ""
     return formats.number_format(value, force_grouping=True)
+
+
+@register.simple_tag(takes_context=True)
+def can(context: dict[str, Any], permission: str, obj: Any = None) -> bool:
+    """`{% can "perm" obj as ok %}`: the same rule the view applies, so links match rights."""
+    from spld.core.permissions import has_perm
+
+    return has_perm(context.get("user"), permission, obj)
