@@ -47,4 +47,4 @@ messages: install
 	$(BIN)/spld frenchplurals
 
 clean:
-	rm -rf $(VENV) spld-data .pytest_cache
+	rm -rf $(VENV) spld-data spld-data-secrets .pytest_cache

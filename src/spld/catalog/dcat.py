@@ -167,7 +167,7 @@ def add_dataset(g: Graph, dataset: Dataset) -> URIRef:
         g.add((standard, RDF.type, DCTERMS.Standard))
     for resource in dataset.resources.all():
         version = resource.current_version
-        if version is None:
+        if version is None or not version.is_available:  # not advertised until restored
             continue
         api = f"{base}/api/1/resources/{resource.rid}/"
         for ext, media, fmt in (("csv", "text/csv", "CSV"),

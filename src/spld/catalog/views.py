@@ -102,7 +102,9 @@ def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
                                  "versions": selectors.version_history(resource)}
         if can_edit and resource.ingest_task_id and resource.ingest_status != "ok":
             entry["task"] = task_progress.state_of(resource.ingest_task_id)
-        if readable and resource.current_version is not None:
+        if resource.current_version is not None and not resource.current_version.is_available:
+            entry["unavailable"] = True
+        elif readable and resource.current_version is not None:
             from spld.dataapi.services import log_read
 
             log_read(actor=request.user, resource=resource, kind="preview")

@@ -48,6 +48,10 @@ def _readable(request: HttpRequest, rid: str, kind: str) -> tuple[Resource, Any]
         raise ApiError(403, "forbidden", message)
     if resource.current_version is None:
         raise ApiError(404, "no_data", _("Cette ressource n’a pas encore de données publiées."))
+    if not resource.current_version.is_available:
+        raise ApiError(503, "data_unavailable", _(
+            "Le fichier de données de cette ressource est momentanément indisponible : "
+            "l’équipe du SPLD doit le restaurer. Réessayez plus tard."))
     services.log_read(actor=actor, resource=resource, kind=kind,
                       query=request.META.get("QUERY_STRING", ""))
     return resource, actor
