@@ -92,3 +92,14 @@ def api_token(org, spld_admin):
 
     _token, clear = create_api_token(actor=spld_admin, organization=org, name="test")
     return clear
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request to /en/… leaves English active in the thread (LocaleMiddleware does not reset
+    it), and `reverse()` in the next test would then build /en/ addresses: reset it."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)

@@ -43,6 +43,8 @@ class HarvestSourceAdmin(admin.ModelAdmin):
 
         for source in queryset:
             harvest_source.enqueue(source.pk, serialize_actor(request.user))
-        messages.success(request, f"{queryset.count()} moissonnage(s) mis en file.")
+        n = queryset.count()
+        messages.success(request, f"{n} moissonnage mis en file." if n <= 1
+                         else f"{n} moissonnages mis en file.")
 
 

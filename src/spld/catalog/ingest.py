@@ -25,6 +25,7 @@ from typing import Any
 
 import duckdb
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from spld.catalog import conf
 
@@ -441,6 +442,12 @@ def _checks(f: dict[str, Any], typed: str) -> list[tuple[str, str, str]]:
             out.append((key, f"length({text}) {op} {int(cons[key])}",
                         _("longueur {op} {n}").format(op=op, n=cons[key])))
     return out
+
+
+def _schema_errors(report: dict[str, Any]) -> str:
+    n = report["error_count"]
+    return ngettext("{n} erreur de validation par rapport au Table Schema.",
+                    "{n} erreurs de validation par rapport au Table Schema.", n).format(n=n)
 
 
 def validate_against_schema(con: Any, schema: dict[str, Any], raw_columns: dict[str, str],
@@ -907,9 +914,7 @@ def _finish_direct(con: Any, result: IngestResult, tmp: Path, stats: dict[str, A
                                                       row=ID_COLUMN, known=known,
                                                       counted=counted)
             if not report["valid"]:
-                raise IngestError("validation_failed", _(
-                    "{n} erreur(s) de validation par rapport au Table Schema.").format(
-                    n=report["error_count"]), report=report)
+                raise IngestError("validation_failed", _schema_errors(report), report=report)
         else:
             report = {"schema": False, "valid": True, "error_count": 0, "errors": [],
                       "errors_by_check": {}}
@@ -1013,9 +1018,7 @@ def ingest_file(src: Path, *, filename: str, dest: Path, workdir: Path,
         if schema:
             report, select = validate_against_schema(con, schema, raw_columns, decimal_comma)
             if not report["valid"]:
-                raise IngestError("validation_failed", _(
-                    "{n} erreur(s) de validation par rapport au Table Schema.").format(
-                    n=report["error_count"]), report=report)
+                raise IngestError("validation_failed", _schema_errors(report), report=report)
         else:
             report = {"schema": False, "valid": True, "error_count": 0, "errors": [],
                       "errors_by_check": {}}

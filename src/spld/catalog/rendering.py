@@ -20,8 +20,8 @@ def render_markdown(text: str) -> str:
                      url_schemes={"http", "https", "mailto"}, link_rel="noopener nofollow")
 
 
-def bar_chart_svg(labels: list[str], values: list[float], *, title: str) -> str:
-    """A horizontal bar chart as inline SVG (matplotlib, no JavaScript)."""
+def bar_chart_svg(labels: list[str], values: list[float], *, title: str, id_prefix: str) -> str:
+    """A horizontal bar chart as inline SVG (matplotlib, no JavaScript), its ids prefixed."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -46,7 +46,17 @@ def bar_chart_svg(labels: list[str], values: list[float], *, title: str) -> str:
     # Inline styles are forbidden by our CSP: drop them (the chart keeps its fills).
     svg = re.sub(r"<style[^>]*>.*?</style>", "", svg, flags=re.S)
     svg = re.sub(r'\sstyle="([^"]*)"', _presentation_attributes, svg)
+    svg = _prefix_ids(svg, id_prefix)
     return svg.replace("<svg ", f'<svg role="img" aria-label="{_esc(title)}" ', 1)
+
+
+def _prefix_ids(svg: str, prefix: str) -> str:
+    # matplotlib numbers ids from 1 in every figure (figure_1, patch_1, glyphs, clip paths):
+    # several charts on one page would repeat them (WCAG 4.1.1, pa11y F77), so each chart
+    # gets its own prefix, and the references inside it (href="#…", url(#…)) follow.
+    svg = re.sub(r'\sid="([^"]+)"', lambda m: f' id="{prefix}{m.group(1)}"', svg)
+    svg = re.sub(r'(href)="#([^"]+)"', lambda m: f'{m.group(1)}="#{prefix}{m.group(2)}"', svg)
+    return re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m.group(1)})", svg)
 
 
 def _presentation_attributes(match: re.Match[str]) -> str:
@@ -65,7 +75,7 @@ def _esc(text: str) -> str:
             .replace(">", "&gt;"))
 
 
-def column_chart(column: dict[str, Any]) -> dict[str, Any] | None:
+def column_chart(column: dict[str, Any], *, id_prefix: str) -> dict[str, Any] | None:
     """Chart data of one profiled column: a histogram for numbers, else frequent values."""
     if column.get("histogram"):
         rows = [(f"{b['from']:.4g} – {b['to']:.4g}", b["count"]) for b in column["histogram"]]
@@ -74,4 +84,4 @@ def column_chart(column: dict[str, Any]) -> dict[str, Any] | None:
     else:
         return None
     return {"rows": rows, "svg": bar_chart_svg([r[0] for r in rows], [r[1] for r in rows],
-                                               title=column["name"])}
+                                               title=column["name"], id_prefix=id_prefix)}

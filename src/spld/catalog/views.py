@@ -76,8 +76,9 @@ def _preview(resource: Any) -> dict[str, Any] | None:
     charts = cache.get(key)
     if charts is None:
         charts = []
-        for column in version.profile.get("columns", [])[:12]:
-            chart = column_chart(column)
+        for i, column in enumerate(version.profile.get("columns", [])[:12]):
+            # Ids unique on the page: one version per resource, one chart per column.
+            chart = column_chart(column, id_prefix=f"chart-{version.pk}-{i}-")
             if chart:
                 charts.append({"column": column, **chart})
         cache.set(key, charts, 24 * 3600)

@@ -132,10 +132,12 @@ def prose(facts: dict[str, Any]) -> list[str]:
     else:
         lines.append("Aucune organisation n’a été exclue.")
     evaluations = _plural(facts["evaluations"], "auto-évaluation", "auto-évaluations")
-    lines.append(f"Nous avons reçu {evaluations} pour cette année.")
+    lines.append(f"Nous avons reçu {evaluations} pour cette année." if facts["evaluations"]
+                 else "Nous n’avons reçu aucune auto-évaluation pour cette année.")
     published = facts["datasets_published"]
     if published is not None:
-        lines.append(f"{published} jeu de données a été publié." if published <= 1
+        lines.append("Aucun jeu de données n’a été publié." if not published
+                     else f"{published} jeu de données a été publié." if published == 1
                      else f"{published} jeux de données ont été publiés.")
     measured = [r for r in facts["indicators"] if r["mean"] is not None]
     if not measured:

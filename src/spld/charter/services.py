@@ -37,6 +37,7 @@ from spld.charter.models import (
     Opinion,
     PrincipleText,
 )
+from spld.core.french import of
 from spld.core.permissions import has_role, is_spld_admin, require
 from spld.ledger import services as ledger
 
@@ -605,9 +606,9 @@ def check_overdue_evaluations(*, actor: Any, at_date: dt.date | None = None) -> 
                                                   kind="reminder", sent_at=timezone.now())
                 send_mail(
                     _("Auto-évaluation {y} attendue").format(y=year),
-                    _("L’auto-évaluation {y} de {org} devait être transmise avant le {due}. "
+                    _("L’auto-évaluation {y} {org} devait être transmise avant le {due}. "
                       "Merci de la déposer dans votre espace signataire.").format(
-                        y=year, org=membership.organization.name,
+                        y=year, org=of(membership.organization.name),
                         due=due.strftime("%d/%m/%Y")),
                     None, _org_recipients(membership.organization), fail_silently=True)
             counts["reminders"] += 1

@@ -293,6 +293,49 @@ def journal_lines(entries: list[LogEntry]) -> list[JournalLine]:
     return out
 
 
+# The same actions as nouns, for tables with an "Action" column ("création", not "created").
+ACTION_LABELS = {
+    "created": gettext_lazy("création"),
+    "registered": gettext_lazy("enregistrement"),
+    "published": gettext_lazy("publication"),
+    "updated": gettext_lazy("modification"),
+    "unpublished": gettext_lazy("retrait"),
+    "deleted": gettext_lazy("suppression"),
+    "archived": gettext_lazy("archivage"),
+    "signed": gettext_lazy("signature"),
+    "submitted": gettext_lazy("dépôt"),
+    "raised": gettext_lazy("émission"),
+    "closed": gettext_lazy("clôture"),
+    "excluded": gettext_lazy("exclusion"),
+    "deactivated": gettext_lazy("désactivation"),
+    "applied": gettext_lazy("candidature"),
+    "adopted": gettext_lazy("adoption"),
+    "withdrawn": gettext_lazy("retrait"),
+    "version_published": gettext_lazy("nouvelle version"),
+    "status_changed": gettext_lazy("changement de statut"),
+    "scheduled": gettext_lazy("programmation"),
+    "remedied": gettext_lazy("levée"),
+    "minutes_published": gettext_lazy("compte rendu publié"),
+    "indicators_recorded": gettext_lazy("indicateurs enregistrés"),
+    "escalated": gettext_lazy("aggravation"),
+    "decided": gettext_lazy("décision"),
+    "closed_by_exclusion": gettext_lazy("clôture par une exclusion"),
+    "appointed": gettext_lazy("nomination"),
+    "answered": gettext_lazy("réponse"),
+    "issued": gettext_lazy("émission"),
+}
+
+
+def action_label(action: str) -> str:
+    """A log action code as a noun ("indicators_recorded" → "indicateurs enregistrés")."""
+    return str(ACTION_LABELS.get(action, action.replace("_", " ")))
+
+
+def type_label(subject_type: str) -> str:
+    """A log subject type as a person reads it."""
+    return str(TYPE_LABELS.get(subject_type, subject_type))
+
+
 def journal_filters() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(organisations, types) choices for the journal filters."""
     from spld.organizations.models import Organization

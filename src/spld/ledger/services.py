@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from spld.core.french import of
 from spld.core.models import PublicRecord
 from spld.core.permissions import require
 from spld.ledger import log, merkle, note
@@ -162,11 +163,11 @@ def submit_cosignature(*, cosigned_note: str) -> list[Cosignature]:
         timestamp = note.verify_cosignature(text, sig, note.parse_vkey(witness.vkey))
         if timestamp is None:
             raise ValidationError(
-                _("La cosignature de %(name)s est invalide.") % {"name": sig.name}
+                _("La cosignature %(name)s est invalide.") % {"name": of(sig.name)}
             )
         if timestamp > now + MAX_FUTURE_SECONDS:
             raise ValidationError(
-                _("La cosignature de %(name)s est datée du futur.") % {"name": sig.name}
+                _("La cosignature %(name)s est datée du futur.") % {"name": of(sig.name)}
             )
         with transaction.atomic():
             cosig, _created = Cosignature.objects.select_for_update().get_or_create(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from spld.core.permissions import has_perm, is_spld_admin
+from spld.ledger import selectors as ledger_selectors
 from spld.organizations.models import Organization
 from spld.registers import explain, forms, selectors, services, svg, vocab
 from spld.registers.models import (
@@ -31,7 +32,9 @@ from spld.registers.pia import PiaFormatError
 
 def index(request: HttpRequest) -> HttpResponse:
     """The registers with their counts and the latest changes."""
-    changes = [{"entry": e, "subject": selectors.subject_for(e)}
+    changes = [{"entry": e, "subject": selectors.subject_for(e),
+                "action": ledger_selectors.action_label(e.action),
+                "type": ledger_selectors.type_label(e.subject_type)}
                for e in selectors.latest_changes()]
     return render(request, "registers/index.html", {
         "counts": selectors.register_counts(), "changes": changes,

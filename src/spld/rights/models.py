@@ -173,6 +173,25 @@ class Receipt(PublicRecord):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def label(self) -> str:
+        """The title in the reader's language, with organisation and purpose or outcome.
+
+        The stored title is the French one of the day it was issued; this one is rebuilt from
+        the records the receipt is about, so that /en/ pages read English.
+        """
+        event = getattr(self, "consent_event", None) if self.kind == self.Kind.CONSENT else None
+        if event is not None:
+            return _("Consentement {kind} — {org} — {purpose}").format(
+                kind=event.get_kind_display(), org=event.record.organization.name,
+                purpose=event.notice.purpose)
+        part = getattr(self, "request_part", None) if self.kind == self.Kind.REQUEST else None
+        if part is not None:
+            return f"{part.request.title} — {part.organization.name} — {part.get_status_display()}"
+        if self.kind == self.Kind.ERASURE:
+            return str(_("Effacement de mes données"))
+        return self.title
+
     def public_id(self) -> str:
         return str(self.uid)
 
@@ -209,6 +228,23 @@ class RightsRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.received_on})"
+
+    @property
+    def title(self) -> str:
+        """"Demande d’accès", "Demande de rectification"…: a whole phrase per right (elision)."""
+        return str(REQUEST_TITLES.get(self.kind, self.get_kind_display()))
+
+
+# One translatable phrase per right: French elides "de" before a vowel ("d’accès").
+REQUEST_TITLES = {
+    RightsRequest.Kind.ACCESS: _("Demande d’accès"),
+    RightsRequest.Kind.ERASURE: _("Demande d’effacement"),
+    RightsRequest.Kind.RECTIFICATION: _("Demande de rectification"),
+    RightsRequest.Kind.RESTRICTION: _("Demande de limitation"),
+    RightsRequest.Kind.OBJECTION: _("Demande d’opposition"),
+    RightsRequest.Kind.PORTABILITY: _("Demande de portabilité"),
+    RightsRequest.Kind.WITHDRAWAL: _("Demande de retrait du consentement"),
+}
 
 
 class RequestPart(models.Model):

@@ -59,7 +59,8 @@ def build(request: RightsRequest) -> bytes:
             if part.data_sealed:
                 rows = json.loads(vault.open_text(part.data_sealed, context="part.data"))
             summary += [f"Réponse du {part.answered_at:%d/%m/%Y} : {answer}",
-                        f"{len(rows)} enregistrement(s) de données.", ""]
+                        (f"{len(rows)} enregistrement de données." if len(rows) <= 1
+                         else f"{len(rows)} enregistrements de données."), ""]
             archive.writestr(f"{org.slug}/donnees.json",
                              json.dumps(rows, ensure_ascii=False, indent=2))
             archive.writestr(f"{org.slug}/donnees.csv", _csv(rows))

@@ -144,8 +144,7 @@ def for_request_part(*, actor: Any, part: RequestPart, subject_ref: uuid.UUID) -
             "refusal_reason": part.refusal_reason or None,
         },
     }
-    title = (f"Demande de {request.get_kind_display()} — {part.organization.name} — "
-             f"{part.get_status_display()}")
+    title = f"{request.title} — {part.organization.name} — {part.get_status_display()}"
     return _issue(actor=actor, user=request.user, kind=Receipt.Kind.REQUEST, title=title,
                   body=body)
 

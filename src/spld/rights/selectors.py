@@ -66,8 +66,10 @@ def _is_uuid(value: str | uuid.UUID) -> bool:
 
 
 def receipts_of(user: Any) -> QuerySet[Receipt]:
-    """A citizen's receipts, newest first."""
-    return Receipt.objects.filter(user=user).order_by("-created_at")
+    """A citizen's receipts, newest first (with what their localised label reads)."""
+    return Receipt.objects.filter(user=user).order_by("-created_at").select_related(
+        "consent_event__record__organization", "consent_event__notice",
+        "request_part__request", "request_part__organization")
 
 
 def receipt_of(user: Any, uid: str | uuid.UUID) -> Receipt | None:

@@ -18,6 +18,7 @@ from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from spld.accounts.models import User
 from spld.core.links import public_url
@@ -48,16 +49,22 @@ ATTACHMENT_TYPES = {
     b"\x89PNG\r\n\x1a\n": "image/png",
     b"\xff\xd8\xff": "image/jpeg",
 }
+# Lazy: translated when shown, in the reader's language (not once, at import).
 REFUSAL_REASONS = {
-    "manifestly_unfounded": _("Demande manifestement infondée ou excessive (RGPD art. 12.5)"),
-    "identity_not_established": _("Identité du demandeur non établie (RGPD art. 12.6)"),
-    "legal_obligation": _("Conservation imposée par une obligation légale (RGPD art. 17.3.b)"),
-    "public_interest_task": _("Mission d’intérêt public ou exercice de l’autorité publique "
-                              "(RGPD art. 17.3.b, art. 21.1)"),
-    "legal_claims": _("Constatation, exercice ou défense de droits en justice (RGPD art. 17.3.e)"),
-    "no_data": _("Aucune donnée vous concernant n’est traitée"),
-    "rights_of_others": _("Atteinte aux droits et libertés d’autrui (RGPD art. 15.4)"),
-    "archives": _("Archives dans l’intérêt public ou recherche (RGPD art. 89)"),
+    "manifestly_unfounded": gettext_lazy(
+        "Demande manifestement infondée ou excessive (RGPD art. 12.5)"),
+    "identity_not_established": gettext_lazy(
+        "Identité du demandeur non établie (RGPD art. 12.6)"),
+    "legal_obligation": gettext_lazy(
+        "Conservation imposée par une obligation légale (RGPD art. 17.3.b)"),
+    "public_interest_task": gettext_lazy(
+        "Mission d’intérêt public ou exercice de l’autorité publique "
+        "(RGPD art. 17.3.b, art. 21.1)"),
+    "legal_claims": gettext_lazy(
+        "Constatation, exercice ou défense de droits en justice (RGPD art. 17.3.e)"),
+    "no_data": gettext_lazy("Aucune donnée vous concernant n’est traitée"),
+    "rights_of_others": gettext_lazy("Atteinte aux droits et libertés d’autrui (RGPD art. 15.4)"),
+    "archives": gettext_lazy("Archives dans l’intérêt public ou recherche (RGPD art. 89)"),
 }
 
 

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -160,8 +161,9 @@ def request_new(request: HttpRequest) -> HttpResponse:
             _errors(form, error)
             status = 400
         else:
-            messages.success(request, _("Demande envoyée à {n} organisation(s).").format(
-                n=len(chosen)))
+            messages.success(request, ngettext(
+                "Demande envoyée à {n} organisation.", "Demande envoyée à {n} organisations.",
+                len(chosen)).format(n=len(chosen)))
             return redirect("rights:request", uid=filed.uid)
     elif request.method == "POST":
         status = 400

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import template
 from django.urls import translate_url
+from django.utils import formats
 
 register = template.Library()
 
@@ -21,6 +22,22 @@ def url_in_language(context: dict[str, Any], language: str) -> str:
 def get_item(mapping: dict[str, Any], key: str) -> Any:
     """mapping[key] in a template."""
     return mapping.get(key)
+
+
+@register.filter(name="de")
+def de(name: object) -> str:
+    """"de Brest métropole", "d’Eau du Ponant" in French; the name alone in English."""
+    from spld.core.french import of
+
+    return of(name)
+
+
+@register.filter
+def num(value: Any) -> str:
+    """A count with the language's thousands separator: "1 200 000" (fr), "1,200,000" (en)."""
+    if value is None or value == "":
+        return ""
+    return formats.number_format(value, force_grouping=True)
 
 
 @register.simple_tag(takes_context=True)
