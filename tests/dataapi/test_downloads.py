@@ -223,3 +223,20 @@ def test_export_failing_mid_stream_aborts_the_connection(live_url, live_resource
     # Failing before the first byte gives a 500; after it, the connection is cut short.
     assert status >= 500 or error is not None, "a failed export ended as a complete 200"
     assert body.count(b"\n") < ROWS
+
+
+@pytest.mark.django_db
+def test_report_pdf_serves_head_and_ranges(client, spld_admin):
+    from spld.charter import services as charter_services
+
+    report = charter_services.generate_annual_report(actor=spld_admin, year=2019)
+    charter_services.publish_annual_report(actor=spld_admin, report=report)
+    whole = client.get("/charte/rapports/2019.pdf")
+    data = _body(whole)
+    assert whole.status_code == 200 and data.startswith(b"%PDF")
+    assert whole["Accept-Ranges"] == "bytes" and whole["ETag"]
+    assert whole["Content-Disposition"].startswith("inline")
+    head = client.head("/charte/rapports/2019.pdf")
+    assert head.status_code == 200 and head["Content-Length"] == str(len(data))
+    part = client.get("/charte/rapports/2019.pdf", HTTP_RANGE="bytes=0-4")
+    assert part.status_code == 206 and _body(part) == b"%PDF-"

@@ -12,7 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.utils.http import http_date, parse_http_date_safe, quote_etag
+from django.utils.http import (
+    content_disposition_header,
+    http_date,
+    parse_http_date_safe,
+    quote_etag,
+)
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
@@ -65,7 +70,7 @@ def _not_modified(request: HttpRequest, etag: str, mtime: float) -> bool:
 
 def serve_file(request: HttpRequest, path: Path | str, *, content_type: str,
                filename: str | None = None, etag: str | None = None,
-               handle: Any = None) -> HttpResponse:
+               handle: Any = None, attachment: bool = True) -> HttpResponse:
     """A file as a download with HEAD, conditional requests and a single byte range.
 
     `etag` should name the content (e.g. its SHA-256); by default size and mtime. An open
@@ -78,7 +83,7 @@ def serve_file(request: HttpRequest, path: Path | str, *, content_type: str,
     tag = quote_etag(etag or f"{size:x}-{int(mtime * 1000):x}")
     headers = {"ETag": tag, "Last-Modified": http_date(mtime), "Accept-Ranges": "bytes"}
     if filename:
-        headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        headers["Content-Disposition"] = content_disposition_header(attachment, filename) or ""
     if _not_modified(request, tag, mtime):
         handle.close()
         return HttpResponse(status=304, headers=headers)
