@@ -1,21 +1,20 @@
 """Downloads real clients can read: HEAD, ranges, validators, stable order, fallbacks, aborts."""
+# ruff: noqa: F811  (pytest fixtures imported from tests.live_support are parameters here)
 
 from __future__ import annotations
 
 import contextlib
 import http.client
 import io
-import socket
 
 import pyarrow.parquet as pq
 import pytest
-from django.test.testcases import LiveServerThread, _StaticFilesHandler
 
 from spld.dataapi import engine
 from tests.catalog.helpers import make_dataset, make_resource
+from tests.live_support import live_url  # noqa: F401  (fixture)
 
 ROWS = 12_000
-PORTS = range(9500, 9550)
 
 
 def _csv(rows: int = ROWS) -> bytes:
@@ -127,28 +126,6 @@ def test_failing_export_raises_instead_of_ending():
 
 
 # --- A live HTTP server, read as remote clients read it -------------------------------------
-
-@pytest.fixture
-def live_url(transactional_db):
-    """A real threaded HTTP server on a free port of this suite's range (9500-9549)."""
-    for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            break
-    else:
-        pytest.skip("no free port in 9500-9549")
-    thread = LiveServerThread("127.0.0.1", _StaticFilesHandler, port=port)
-    thread.daemon = True
-    thread.start()
-    thread.is_ready.wait()
-    if thread.error:
-        raise thread.error
-    yield f"http://127.0.0.1:{port}"
-    thread.terminate()
-
 
 @pytest.fixture
 def live_resource(transactional_db, editor, org):

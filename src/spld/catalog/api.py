@@ -168,7 +168,8 @@ def add_resource(request: HttpRequest, slug: str, body: ResourceCreate) -> tuple
             task_id = tasks.start_fetch(actor=actor, resource=resource, url=body.url)
         except FetchError as exc:
             resource.delete()
-            raise ApiError(400, exc.code, exc.message) from exc
+            raise ApiError(413 if exc.code == "too_large" else 400, exc.code,
+                           exc.message) from exc
         resource.refresh_from_db()
         return 202, {**resource_json(request, resource), "task_id": task_id}
     return 201, resource_json(request, resource)

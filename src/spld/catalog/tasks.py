@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from spld.catalog.fetch import FetchError, fetch_to_file, resolve_safe
+from spld.catalog.fetch import FetchError, check_remote_size, fetch_to_file, resolve_safe
 from spld.catalog.ingest import IngestError
 from spld.catalog.models import Resource
 from spld.core import progress as task_progress
@@ -44,6 +44,7 @@ def start_fetch(*, actor: Any, resource: Resource, url: str) -> str:
     """Queue the download (SSRF-safe) and ingest of a remote file; returns the task id."""
     require(actor, "catalog.publish", resource)
     resolve_safe(url)  # refuse private addresses now, with a clear message (checked again later)
+    check_remote_size(url)  # a size announced over the limit is refused now (413), not later
     with transaction.atomic():
         result = fetch_resource.enqueue(resource.pk, url, serialize_actor(actor))
         Resource.objects.filter(pk=resource.pk).update(

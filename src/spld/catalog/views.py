@@ -203,7 +203,8 @@ def _resource_add(request: HttpRequest, slug: str, handler: LimitedUploadHandler
                 resource.delete()
                 form.add_error("url", exc.message)
                 return render(request, "catalog/resource_form.html",
-                              {"form": form, "dataset": dataset}, status=400)
+                              {"form": form, "dataset": dataset},
+                              status=413 if exc.code == "too_large" else 400)
         messages.success(request, _("Fichier reçu : l’import se poursuit en arrière-plan "
                                     "(suivez-le dans « Mes tâches »)."))
         return redirect(dataset.get_absolute_url())
