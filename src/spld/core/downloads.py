@@ -62,7 +62,9 @@ def byte_range(header: str, size: int) -> tuple[int, int] | None | bool:
 def _not_modified(request: HttpRequest, etag: str, mtime: float) -> bool:
     inm = request.META.get("HTTP_IF_NONE_MATCH")
     if inm is not None:
-        tags = [t.strip().removeprefix("W/") for t in inm.split(",")]
+        # A compressed copy carries the same tag plus "-br" or "-gzip" (core.compression).
+        tags = [re.sub(r'-(br|gzip)"$', '"', t.strip().removeprefix("W/"))
+                for t in inm.split(",")]
         return "*" in tags or etag in tags
     ims = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
     return ims is not None and int(mtime) <= ims

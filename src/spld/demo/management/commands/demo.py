@@ -28,6 +28,8 @@ class Command(BaseCommand):
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         self.stdout.write(f"Dossier de données : {settings.DATA_DIR}")
         call_command("migrate", interactive=False, verbosity=0)
+        # Hashed, precompressed static files: cached a year by browsers (see settings).
+        call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write("Base de données prête.")
         load_demo(progress=lambda msg: self.stdout.write(f"  ✓ {msg}"))
         url = f"http://{options['host']}:{options['port']}/"
