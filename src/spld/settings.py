@@ -200,6 +200,13 @@ def _static_headers(headers: Any, path: str, url: str) -> None:
 
 
 WHITENOISE_ADD_HEADERS_FUNCTION = _static_headers
+# Pages link hashed names only; source maps (megabytes, from the API docs' bundles) are
+# not worth compressing: collectstatic takes seconds instead of minutes.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = ("jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz",
+                                       "bz2", "tbz", "xz", "br", "swf", "flv", "woff", "woff2",
+                                       "3gp", "3gpp", "asf", "avi", "m4v", "mov", "mp4", "mpeg",
+                                       "mpg", "webm", "wmv", "map")
 # Serve straight from app folders when collectstatic has not run (tests, first demo start).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
