@@ -149,7 +149,7 @@ def main() -> None:
         wait_ready(port, server)
         slug = args.dataset or heaviest_dataset(port)
         pages = {"home": "/", "dataset": f"/donnees/{slug}/"}
-        result: dict[str, Any] = {"dataset": slug, "connections": args.connections,
+        result: dict[str, Any] = {"dataset_slug": slug, "connections": args.connections,
                                   "seconds": args.seconds, "workers": args.workers,
                                   "threads": args.threads}
         for name, path in pages.items():
