@@ -17,6 +17,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import sqlite3
 import statistics
 import subprocess
@@ -115,6 +116,24 @@ class Http:
         elapsed = time.perf_counter() - start
         conn.close()
         return lines, elapsed
+
+
+def port_for(requested: int, option: str, avoid: tuple[int, ...] = ()) -> int:
+    """`requested` if nobody listens there (0: any free port); otherwise stop the run."""
+    for _attempt in range(20):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", requested))
+            except OSError:
+                # Measuring whatever server already answers there would be a false result.
+                raise SystemExit(f"port {requested} is already taken: choose another with "
+                                 f"{option} or leave it out to use a free port") from None
+            port = sock.getsockname()[1]
+        if port not in avoid:
+            return port
+        if requested:
+            raise SystemExit(f"{option} {requested} is already used by this run")
+    raise SystemExit(f"no free port for {option}")
 
 
 def wait_port(port: int, proc: subprocess.Popen[bytes], seconds: float = 60) -> None:
@@ -339,14 +358,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--datasette-port", type=int, default=8766)
+    parser.add_argument("--port", type=int, default=0,
+                        help="SPLD server port (default: a free port; a taken one stops the run)")
+    parser.add_argument("--datasette-port", type=int, default=0,
+                        help="Datasette port (default: a free port)")
     parser.add_argument("--pg-url", default=os.environ.get(
         "SPLD_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/spld_bench_dataapi"))
     parser.add_argument("--skip-peers", action="store_true",
                         help="only SPLD and the DuckDB floor (no frictionless/Datasette/PG)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     args = parser.parse_args()
+    args.port = port_for(args.port, "--port")
+    args.datasette_port = port_for(args.datasette_port, "--datasette-port", avoid=(args.port,))
     work = Path(tempfile.mkdtemp(prefix="spld-bench-dataapi-"))
     rows = args.rows
     result: dict[str, Any] = {"rows": rows}

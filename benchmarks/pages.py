@@ -128,7 +128,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the data folder")
     args = parser.parse_args()
     if args.port and port_taken(args.port):
-        raise SystemExit(f"port {args.port} is already in use: choose another or 0")
+        # Measuring whatever server already answers there would be a false result.
+        raise SystemExit(f"port {args.port} is already taken: choose another with --port "
+                         "or leave it out to use a free port")
     port = args.port or free_port()
 
     folder = Path(tempfile.mkdtemp(prefix="spld-bench-pages-"))

@@ -9,9 +9,12 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from spld.core.config import env_bool, env_int, env_list, env_path, env_str
+from spld.core.config import env_bool, env_int, env_list, env_path, env_str, load_env_file
+from spld.core.net import parse_networks
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+# Before any other setting: the server, the worker and every command read the same file.
+ENV_FILE = load_env_file()
 
 DATA_DIR = env_path(
     "SPLD_DATA_DIR", "./spld-data", help="Folder for the SQLite database, keys and files."
@@ -112,6 +115,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz answers on plain HTTP and any Host (SPLD_HTTPS, SPLD_ALLOWED_HOSTS).
+    "spld.core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below WhiteNoise, which serves static files precompressed by collectstatic itself.
@@ -126,6 +131,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "spld.core.middleware.MailUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "spld.urls"
@@ -169,11 +175,38 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_MAX_FAILURES = env_int(
     "SPLD_LOGIN_MAX_FAILURES",
     5,
-    help="Wrong passwords allowed per account or address before a pause.",
+    help="Wrong passwords allowed per account and client address before a pause.",
+)
+LOGIN_BACKOFF_SECONDS = env_int(
+    "SPLD_LOGIN_BACKOFF_SECONDS",
+    60,
+    help="First pause of an account from one address; it doubles with each further failure.",
+)
+LOGIN_BACKOFF_MAX_SECONDS = env_int(
+    "SPLD_LOGIN_BACKOFF_MAX_SECONDS",
+    86400,
+    help="Longest such pause; failures older than this are forgotten.",
+)
+LOGIN_ADDRESS_MAX_FAILURES = env_int(
+    "SPLD_LOGIN_ADDRESS_MAX_FAILURES",
+    30,
+    help="Wrong passwords allowed from one client address, all accounts together, "
+    "within SPLD_LOGIN_THROTTLE_SECONDS before that address pauses.",
 )
 LOGIN_THROTTLE_SECONDS = env_int(
-    "SPLD_LOGIN_THROTTLE_SECONDS", 900, help="Length of that pause, in seconds."
+    "SPLD_LOGIN_THROTTLE_SECONDS",
+    900,
+    help="Window and pause of the per-address limit and of e-mail code guessing, in seconds.",
 )
+TRUSTED_PROXIES = env_list(
+    "SPLD_TRUSTED_PROXIES",
+    "",
+    help="Reverse proxies (addresses or CIDR blocks) whose X-Forwarded-For is believed.",
+)
+try:
+    parse_networks(tuple(TRUSTED_PROXIES))
+except ValueError as exc:
+    raise ImproperlyConfigured(str(exc)) from exc
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]
@@ -227,6 +260,8 @@ EMAIL_PORT = env_int("SPLD_EMAIL_PORT", 587, help="SMTP port.")
 EMAIL_HOST_USER = env_str("SPLD_EMAIL_USER", help="SMTP user name.")
 EMAIL_HOST_PASSWORD = env_str("SPLD_EMAIL_PASSWORD", help="SMTP password.")
 EMAIL_USE_TLS = EMAIL_PORT == 587
+# Without a limit an unreachable SMTP server holds the request (and a gunicorn thread) forever.
+EMAIL_TIMEOUT = env_int("SPLD_EMAIL_TIMEOUT", 10, help="SMTP connection time limit, seconds.")
 DEFAULT_FROM_EMAIL = env_str(
     "SPLD_EMAIL_FROM",
     "SPLD <ne-pas-repondre@spld.example>",
@@ -299,7 +334,8 @@ SPLD_FETCH_TIMEOUT = env_int(
 SPLD_FETCH_ALLOWED_HOSTS = env_list(
     "SPLD_FETCH_ALLOWED_HOSTS",
     "",
-    help="Hosts a remote URL may point to even on a private network (comma-separated).",
+    help="Host names, addresses or CIDR blocks a remote URL (and each redirect) may reach "
+    "even on a private network (comma-separated).",
 )
 
 # Transparency log (spld.ledger): checkpoint origin line and the log's signing key.

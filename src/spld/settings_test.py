@@ -5,6 +5,8 @@ import tempfile
 
 os.environ.setdefault("SPLD_DATA_DIR", tempfile.mkdtemp(prefix="spld-test-"))
 os.environ.setdefault("SPLD_SECRET_KEY", "test-only-not-secret")
+# Hermetic: no /etc/spld/env nor demo env file leaks into the suite (tests pass their own).
+os.environ["SPLD_ENV_FILE"] = ""
 if os.environ.get("SPLD_TEST_DATABASE_URL"):
     os.environ["SPLD_DATABASE_URL"] = os.environ["SPLD_TEST_DATABASE_URL"]
 

@@ -13,6 +13,7 @@ PAGES = [
     ("/organisations/eau-du-ponant/", "Eau du Ponant"),
     ("/compte/connexion/", "Se connecter"),
     ("/compte/inscription/", "Créer un compte"),
+    ("/compte/deblocage/lien-exemple/", "Débloquer mon compte"),
     ("/transparence/", "Tout ce qui est public"),
     ("/charte/", "La charte éthique"),
     ("/en/", ""),

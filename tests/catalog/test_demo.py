@@ -5,10 +5,12 @@ import pytest
 from spld.catalog import demo
 from spld.catalog.models import Dataset
 from spld.demo.services import load_demo
+from tests.system_deps import require_weasyprint
 
 
 @pytest.mark.django_db
 def test_demo_datasets_are_ready(client, monkeypatch):
+    require_weasyprint()  # the demo publishes an annual report as PDF
     monkeypatch.setattr(demo, "BIG_ROWS", 2000)  # the real demo generates 1.2 million rows
     admin = load_demo()
     datasets = Dataset.objects.filter(status="published")

@@ -76,3 +76,44 @@ def test_postgres_url_is_understood(tmp_path):
         check=True,
     ).stdout.split()
     assert out == ["django.db.backends.postgresql", "db.example", "5433", "spld"]
+
+
+def test_env_file_is_read_and_the_real_environment_wins(tmp_path):
+    env_file = tmp_path / "spld.env"
+    env_file.write_text(
+        "# production settings\n\nSPLD_SECRET_KEY='from-the-file'\n"
+        "export SPLD_SITE_NAME=Fichier\nSPLD_SITE_URL=https://fichier.example\n"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("SPLD_")}
+    clean.update({"SPLD_DATA_DIR": str(tmp_path), "SPLD_ENV_FILE": str(env_file),
+                  "SPLD_SITE_URL": "https://reel.example"})
+    out = subprocess.run(
+        [sys.executable, "-c", "import spld.settings as s; "
+         "print(s.SECRET_KEY, s.SITE_NAME, s.SITE_URL, s.ENV_FILE)"],
+        env=clean, capture_output=True, text=True, timeout=60, check=True,
+    ).stdout.split()
+    assert out == ["from-the-file", "Fichier", "https://reel.example", str(env_file)]
+
+
+def test_a_bad_env_file_line_is_a_clear_error(tmp_path):
+    env_file = tmp_path / "env"
+    env_file.write_text("SPLD_SECRET_KEY=x\nnot a setting\n")
+    result = _import_settings({"SPLD_ENV_FILE": str(env_file)}, tmp_path)
+    assert result.returncode != 0
+    assert f"{env_file}, line 2: expected KEY=VALUE" in result.stderr
+
+
+def test_the_demo_env_file_is_found_from_the_project_and_nothing_else_invents_a_key(tmp_path):
+    # `./spld-data/env` (written by `spld demo`) is found without any variable…
+    (tmp_path / "spld-data").mkdir()
+    (tmp_path / "spld-data" / "env").write_text("SPLD_DEMO=true\nSPLD_SECRET_KEY=demo-key\n")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("SPLD_")}
+    code = "import spld.settings as s; print(s.DEMO_MODE, s.SECRET_KEY)"
+    run = {"env": clean, "capture_output": True, "text": True, "timeout": 60, "check": False}
+    found = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, **run)
+    assert found.stdout.split() == ["True", "demo-key"], found.stderr
+    # …while a folder without it is production: no key, no start.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    refused = subprocess.run([sys.executable, "-c", code], cwd=elsewhere, **run)
+    assert refused.returncode != 0 and "SPLD_SECRET_KEY is required" in refused.stderr

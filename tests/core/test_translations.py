@@ -1,12 +1,12 @@
 """The English catalogue covers every French string and its compiled .mo is up to date."""
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import polib
-import pytest
+
+from tests.system_deps import require_program
 
 ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "src/spld/locale/en/LC_MESSAGES/django.po"
@@ -37,9 +37,9 @@ def test_compiled_catalogue_matches_the_source():
     assert {e.msgid for e in po if e.translated()} == {e.msgid for e in mo if e.msgid}
 
 
-@pytest.mark.skipif(not shutil.which("msgfmt"), reason="gettext not installed")
 def test_catalogue_passes_msgfmt_checks():
     # GNU msgfmt checks printf-style formats and plural headers the way gettext will read them.
-    result = subprocess.run(["msgfmt", "--check-format", "-o", "/dev/null", str(PO)],
+    msgfmt = require_program("msgfmt", package="gettext", env="SPLD_REQUIRE_GETTEXT")
+    result = subprocess.run([msgfmt, "--check-format", "-o", "/dev/null", str(PO)],
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr

@@ -55,7 +55,17 @@ def test_consent_via_api_withdrawn_in_one_click_with_verified_receipt(
     withdraw = page.get_by_role("button", name="Retirer mon consentement à Eau du Ponant")
     withdraw.click()  # one click, no confirmation step
     page.wait_for_url(f"{base}/compte/donnees/recus/**")
+    # Plain French first; the signed token is folded below, one click away.
+    assert "Vous avez retiré votre consentement." in page.locator("main").inner_text()
+    assert not page.locator("#receipt-jws").is_visible()
+    assert_accessible(page)
+    page.get_by_text("Reçu signé (JWS, EdDSA)").click()
     token = page.locator("#receipt-jws").inner_text().strip()
+    # Opened, the JSON and the token wrap on a phone instead of widening the page.
+    page.get_by_text("Contenu du reçu (JSON)").click()
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     keyset = requests.get(f"{base}/.well-known/jwks.json", timeout=10).json()
     claims = jws.verify(token, keyset)
@@ -128,8 +138,42 @@ def test_erasure_destroys_the_key_and_issues_a_receipt(browser, live_server, cit
     page.get_by_role("link", name="Effacer tout ce que SPLD conserve sur moi").click()
     page.get_by_role("button", name="Effacer définitivement mes données").click()
     page.wait_for_url(f"{base}/compte/donnees/recus/**")
+    assert "la clé qui les chiffrait a été détruite" in page.locator("main").inner_text()
+    page.get_by_text("Reçu signé (JWS, EdDSA)").click()
     claims = jws.verify(page.locator("#receipt-jws").inner_text().strip())
     assert claims["erasure"]["deleted"]["rights_requests"] == 1
     assert not CitizenVault.objects.filter(user=citizen).exists()
     with pytest.raises(vault.Unreadable):
         vault.open_text(sealed, context="request.details")
+
+
+def test_holders_reached_from_the_space_and_filtered_by_commune(browser, live_server, citizen,
+                                                                  org, other_org):
+    from spld.rights import services
+
+    make_activity(org, name="Abonnements à l’eau")
+    bohars = make_organization_with_activity("commune-de-bohars", "Commune de Bohars", "29011")
+    services.file_request(actor=citizen, kind="access", details="Abonné", organizations=[org],
+                          commune="29019")
+    base = live_server.url
+    page = sign_in(browser, base, citizen.email)
+    page.goto(f"{base}/compte/donnees/")
+    page.get_by_role("link", name="Qui détient mes données ?").click()
+    page.wait_for_url(f"{base}/compte/donnees/qui-detient-mes-donnees/")
+    main = page.locator("main")
+    assert "Eau du Ponant" in main.inner_text()
+    assert "Abonnements à l’eau" in main.inner_text()
+    assert bohars.name not in main.inner_text()
+    assert_accessible(page)
+    page.get_by_label("Votre commune").select_option(label="Bohars")
+    page.get_by_role("button", name="Afficher").click()
+    page.wait_for_url("**commune=29011")
+    assert bohars.name in page.locator("main").inner_text()
+
+
+def make_organization_with_activity(slug: str, name: str, commune: str):
+    from tests.factories import make_organization
+
+    organization = make_organization(slug, name=name, territory=[commune])
+    make_activity(organization, name="État civil", subjects=("habitants",))
+    return organization

@@ -64,7 +64,7 @@ def test_the_owner_gets_everything(client, citizen, owned):
     for method, url in citizen_urls(owned):
         assert getattr(client, method)(url).status_code in (200, 302), url
     pdf = client.get(reverse("rights:receipt_pdf", args=[owned["receipt"].uid]))
-    assert pdf.content.startswith(b"%PDF-1.4") and pdf.content.rstrip().endswith(b"%%EOF")
+    assert pdf.content.startswith(b"%PDF-") and pdf.content.rstrip().endswith(b"%%EOF")
 
 
 def test_bad_ids_are_404_not_500(client, citizen):

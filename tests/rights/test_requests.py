@@ -53,7 +53,8 @@ def test_routing_proposes_organisations_from_the_register(client, citizen, org, 
     step2 = client.get(reverse("rights:request_new") + "?kind=access&commune=29019")
     assert step2.status_code == 200 and "Envoyer ma demande" in step2.content.decode()
     bad = client.get(reverse("rights:request_new") + "?kind=access&commune=abc")
-    assert "INSEE" in bad.content.decode()
+    assert bad.status_code == 400
+    assert "Choisissez votre commune dans la liste." in bad.content.decode()
 
 
 def test_access_request_routed_to_two_organisations_answered_and_packaged(
@@ -295,3 +296,29 @@ def test_no_personal_data_in_application_logs(client, citizen, org, dpo, api_tok
     for secret in (citizen.email, "Abonné n° 12345", "Rien à mon nom"):
         assert secret not in text
     assert "rights request filed" in text
+
+
+def test_request_form_asks_for_the_commune_by_name(client, citizen, other_org):
+    served = make_organization("commune-de-bohars", name="Commune de Bohars",
+                               territory=["29011"])
+    make_organization("commune-lointaine", name="Commune de Lointain", territory=["35238"])
+    client.force_login(citizen)
+    page = client.get(reverse("rights:request_new"))
+    body = page.content.decode()
+    assert page.status_code == 200 and "INSEE" not in body
+    select = body[body.index('<select name="commune"'):]
+    select = select[:select.index("</select>")]
+    # Names are shown, codes are only the options' values.
+    assert '<option value="29011">Bohars</option>' in select
+    assert '<option value="29019">Brest</option>' in select
+    assert '<option value="35238">Commune de Lointain</option>' in select
+    assert select.index(">Bohars<") < select.index(">Brest<")
+    step2 = client.get(reverse("rights:request_new") + "?kind=access&commune=29011")
+    text = step2.content.decode()
+    assert step2.status_code == 200 and "Votre commune : Bohars." in text
+    proposed = text[text.index("<main"):text.index('<form method="post" enctype')]
+    assert served.name in proposed and other_org.name not in proposed
+    unknown = client.get(reverse("rights:request_new") + "?kind=access&commune=75056")
+    assert unknown.status_code == 400
+    assert "Choisissez votre commune dans la liste." in unknown.content.decode()
+    assert not RightsRequest.objects.exists()

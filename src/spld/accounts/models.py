@@ -1,4 +1,4 @@
-"""Users, their roles in organisations, API tokens, e-mail codes and throttling counters."""
+"""Users, their roles in organisations, API tokens, e-mail codes, throttling and unlock links."""
 
 from __future__ import annotations
 
@@ -110,7 +110,7 @@ class EmailCode(models.Model):
 
 
 class Throttle(models.Model):
-    """Failure counter per key (account or address) shared by every server process."""
+    """Failure counter per key (account and address, address, or code) shared by every process."""
 
     key = models.CharField(max_length=200, unique=True)
     failures = models.PositiveIntegerField(default=0)
@@ -119,3 +119,17 @@ class Throttle(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class UnlockLink(models.Model):
+    """One-time link mailed to an account's owner to lift the sign-in pauses on that account."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="unlock_links")
+    # SHA-256 of the random token in the link; the token itself is only in the e-mail.
+    digest = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"unlock link for user {self.user_id}"

@@ -4,27 +4,35 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
-from datetime import timedelta
+import smtplib
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from spld.accounts import throttling
-from spld.accounts.models import ApiToken, EmailCode, Membership, User
+from spld.accounts.models import ApiToken, EmailCode, Membership, UnlockLink, User
+from spld.core.mail import MailUnavailable, send_mail
+from spld.core.net import client_address
 from spld.core.permissions import TokenActor, require
 
 CODE_TTL = timedelta(minutes=15)
 CODE_MAX_ATTEMPTS = 5
 TOKEN_PREFIX = "spld_"
+UNLOCK_TTL = timedelta(hours=24)
+
+log = logging.getLogger(__name__)
 
 
 class SignInRefused(Exception):
@@ -41,7 +49,10 @@ def _code_digest(user: User, code: str) -> str:
 
 
 def register_citizen(*, email: str, password: str, display_name: str = "") -> User:
-    """Create an unverified citizen account and send its verification code."""
+    """Create an unverified citizen account and send its verification code.
+
+    MailUnavailable when the code cannot be sent: then no account is created.
+    """
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("Un compte existe déjà avec cette adresse.")})
@@ -61,15 +72,16 @@ def send_verification_code(*, user: User) -> None:
         EmailCode.objects.create(
             user=user, digest=_code_digest(user, code), expires_at=timezone.now() + CODE_TTL
         )
-    send_mail(
-        _("Votre code de vérification SPLD"),
-        _(
-            "Votre code : {code}\nIl est valable 15 minutes.\n\nYour code: {code} "
-            "(valid for 15 minutes)."
-        ).format(code=code),
-        None,
-        [user.email],
-    )
+        # Inside the transaction: if the mail server fails, the earlier codes still work.
+        send_mail(
+            _("Votre code de vérification SPLD"),
+            _(
+                "Votre code : {code}\nIl est valable 15 minutes.\n\nYour code: {code} "
+                "(valid for 15 minutes)."
+            ).format(code=code),
+            None,
+            [user.email],
+        )
 
 
 def verify_email(*, user: User, code: str) -> None:
@@ -97,31 +109,125 @@ def verify_email(*, user: User, code: str) -> None:
     throttling.reset("otp", str(user.pk))
 
 
-def client_address(request: HttpRequest) -> str:
-    """The caller's address (REMOTE_ADDR: proxies must set it, we do not trust headers)."""
-    return request.META.get("REMOTE_ADDR", "unknown")
+def _retry_text(until: datetime) -> str:
+    minutes = max(1, -(-int((until - timezone.now()).total_seconds()) // 60))
+    return ngettext(
+        "Réessayez dans {minutes} minute.", "Réessayez dans {minutes} minutes.", minutes
+    ).format(minutes=minutes)
 
 
 def sign_in(*, request: HttpRequest, email: str, password: str) -> User:
-    """Check credentials with throttling per account and per address."""
+    """Check credentials, throttled per (account, address) and per address."""
     address = client_address(request)
-    for kind, value in (("login", email), ("ip", address)):
-        if throttling.blocked_until(kind, value):
-            minutes = -(-settings.LOGIN_THROTTLE_SECONDS // 60)
-            raise SignInRefused(
-                _(
-                    "Trop de tentatives de connexion. Par sécurité, réessayez dans "
-                    "{minutes} minutes."
-                ).format(minutes=minutes),
-                throttled=True,
-            )
-    user = authenticate(request, username=email.strip().lower(), password=password)
+    email = email.strip().lower()
+    until = throttling.blocked_until("ip", address)
+    if until:
+        raise SignInRefused(
+            _("Trop de tentatives de connexion depuis votre adresse. {retry}").format(
+                retry=_retry_text(until)
+            ),
+            throttled=True,
+        )
+    until = throttling.blocked_until("pair", email, address)
+    if until:
+        raise SignInRefused(
+            _(
+                "Trop de tentatives de connexion à ce compte depuis votre adresse. {retry} "
+                "Si ce compte existe, un lien envoyé à son adresse électronique permet à son "
+                "titulaire de le débloquer tout de suite."
+            ).format(retry=_retry_text(until)),
+            throttled=True,
+        )
+    user = authenticate(request, username=email, password=password)
     if user is None:
-        throttling.record_failure("login", email)
-        throttling.record_failure("ip", address)
+        paused = throttling.record_failure(
+            "pair", email, address, policy=throttling.account_address_policy()
+        )
+        if paused:
+            _account_paused(email=email, address=address, until=paused)
+        if throttling.record_failure("ip", address, policy=throttling.address_policy()):
+            log.warning("sign-in paused for every account from address %s", address)
         raise SignInRefused(_("Adresse électronique ou mot de passe incorrect."))
-    throttling.reset("login", email)
+    throttling.reset("pair", email, address)
     return user  # type: ignore[return-value]
+
+
+def _account_paused(*, email: str, address: str, until: datetime) -> None:
+    # Log the account by number only: the typed address may be anyone's e-mail.
+    owner = User.objects.filter(email__iexact=email, is_active=True).first()
+    log.warning(
+        "sign-in paused until %s for account %s from address %s",
+        until.isoformat(timespec="seconds"),
+        owner.pk if owner else "(unknown)",
+        address,
+    )
+    if owner is not None:
+        send_unlock_link(user=owner)
+
+
+def send_unlock_link(*, user: User) -> bool:
+    """Mail the owner a one-time link lifting the sign-in pauses (one live link per window)."""
+    now = timezone.now()
+    recent = now - timedelta(seconds=settings.LOGIN_THROTTLE_SECONDS)
+    if user.unlock_links.filter(used_at__isnull=True, created_at__gt=recent).exists():
+        return False  # an attacker must not be able to flood the owner's mailbox
+    token = secrets.token_urlsafe(32)
+    unlock = UnlockLink.objects.create(
+        user=user, digest=hashlib.sha256(token.encode()).hexdigest(), expires_at=now + UNLOCK_TTL
+    )
+    link = settings.SITE_URL.rstrip("/") + reverse("accounts:unlock", args=[token])
+    try:
+        _mail_unlock_link(user=user, link=link)
+    except (MailUnavailable, OSError, smtplib.SMTPException) as exc:
+        # The sign-in answer must not depend on the mail server; the next pause retries.
+        unlock.delete()
+        log.warning("unlock e-mail for account %s not sent: %s", user.pk, type(exc).__name__)
+        return False
+    return True
+
+
+def _mail_unlock_link(*, user: User, link: str) -> None:
+    send_mail(
+        _("Connexion à votre compte SPLD suspendue"),
+        _(
+            "Plusieurs mots de passe erronés ont été saisis pour votre compte ; les connexions "
+            "depuis l’adresse concernée sont suspendues.\n\nSi c’était vous, ce lien lève la "
+            "suspension (une seule fois, pendant 24 heures) :\n{link}\n\nSinon, vous n’avez "
+            "rien à faire : votre mot de passe n’a pas été trouvé. Depuis un autre réseau, vous "
+            "pouvez vous connecter normalement.\n\nSeveral wrong passwords were entered for "
+            "your account. If it was you, this one-time link (valid 24 hours) lifts the pause: "
+            "{link}"
+        ).format(link=link),
+        None,
+        [user.email],
+    )
+
+
+def unlock_account(*, token: str) -> User:
+    """Use an unlock link once: lift every per-address pause of its account."""
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    now = timezone.now()
+    with transaction.atomic():
+        link = (
+            UnlockLink.objects.select_for_update()
+            .select_related("user")
+            .filter(digest=digest, used_at__isnull=True, expires_at__gt=now)
+            .first()
+        )
+        if link is None:
+            raise ValidationError(
+                _(
+                    "Ce lien de déblocage a déjà servi ou a expiré. Vous pouvez en recevoir un "
+                    "nouveau en cas de nouvelle suspension."
+                )
+            )
+        link.used_at = now
+        link.save(update_fields=["used_at"])
+        # Other live links of the account die too: one unlock per pause is enough.
+        link.user.unlock_links.filter(used_at__isnull=True).update(used_at=now)
+        lifted = throttling.clear_prefix("pair", link.user.email)
+    log.warning("sign-in pauses lifted by unlock link for account %s (%s)", link.user.pk, lifted)
+    return link.user
 
 
 def add_membership(*, actor: Any, user: User, organization: Any, role: str) -> Membership:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("inscription/", views.register, name="register"),
     path("verification/", views.verify, name="verify"),
     path("verification/renvoyer/", views.resend_code, name="resend_code"),
+    path("deblocage/<str:token>/", views.unlock, name="unlock"),
     path("", views.space, name="space"),
     path("organisations/<slug:slug>/jetons/", views.tokens, name="tokens"),
     path("organisations/<slug:slug>/membres/", views.members, name="members"),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from spld.accounts import selectors, services
 from spld.accounts.forms import MemberForm, RegisterForm, SignInForm, TokenForm, VerifyForm
 from spld.accounts.models import ApiToken, Membership
+from spld.core.mail import MailUnavailable
 from spld.core.permissions import has_perm, require
 from spld.organizations.models import Organization
 
@@ -53,6 +54,19 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     )
 
 
+def unlock(request: HttpRequest, token: str) -> HttpResponse:
+    """The e-mailed unlock link: GET asks for confirmation, POST lifts the pauses once."""
+    # A confirmation step, because mail scanners open links and would use them up.
+    if request.method == "POST":
+        try:
+            services.unlock_account(token=token)
+        except ValidationError as error:
+            return render(request, "accounts/unlock.html", {"error": error.messages[0]}, status=400)
+        messages.success(request, _("Votre compte est débloqué : vous pouvez vous connecter."))
+        return redirect("accounts:login")
+    return render(request, "accounts/unlock.html", {})
+
+
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     """Sign out (POST only, so that a link cannot sign someone out)."""
@@ -70,6 +84,11 @@ def register(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             for message in error.messages:
                 form.add_error("email" if "adresse" in message else "password", message)
+        except MailUnavailable:
+            form.add_error(None, _(
+                "Le code de vérification n’a pas pu être envoyé : le serveur de messagerie ne "
+                "répond pas. Votre compte n’a pas été créé ; réessayez dans quelques minutes."))
+            return render(request, "accounts/register.html", {"form": form}, status=503)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(

@@ -16,6 +16,16 @@ from spld.catalog.vocabularies import LICENCES
 from spld.organizations.models import Organization
 
 MAX_ROWS = 1000
+# The CKAN actions served here, with the text help_show gives for each.
+ACTIONS = {
+    "status_show": "Site title, URL and CKAN API version.",
+    "package_list": "Names of the open datasets (offset, limit).",
+    "package_show": "One open dataset with its resources (id).",
+    "package_search": "Search open datasets (q, fq, rows, start, sort).",
+    "organization_list": "Organisation names, or details with all_fields=true.",
+    "organization_show": "One organisation (id), its datasets with include_datasets=true.",
+    "help_show": "What an action does (name).",
+}
 _FQ = re.compile(r'(\w+):("([^"]*)"|(\S+))')
 
 
@@ -149,6 +159,12 @@ def action(request: HttpRequest, name: str) -> JsonResponse:
         return _ok(request, name, {"site_title": settings.SITE_NAME, "site_url": _base(),
                                    "ckan_version": "2.10.0", "api_version": 3,
                                    "extensions": ["spld"], "locale_default": "fr"})
+    if name == "help_show":
+        # Every answer links here ("help"): say what the action does, as CKAN does.
+        about = str(params.get("name") or "")
+        if about not in ACTIONS:
+            return _error(name, 404, "Not Found Error", f"Action not found: {about}")
+        return _ok(request, name, ACTIONS[about])
     if name == "package_list":
         slugs = list(selectors.open_datasets().values_list("slug", flat=True))
         offset = _int(params.get("offset"), 0)

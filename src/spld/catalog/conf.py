@@ -21,5 +21,5 @@ def fetch_timeout() -> float:
 
 
 def fetch_allowed_hosts() -> set[str]:
-    """SPLD_FETCH_ALLOWED_HOSTS as a set of lower-case host names or addresses."""
+    """SPLD_FETCH_ALLOWED_HOSTS as a set of lower-case host names, addresses or CIDR blocks."""
     return {h.strip().lower() for h in settings.SPLD_FETCH_ALLOWED_HOSTS if h.strip()}

@@ -201,6 +201,26 @@ def dataset_view(request: HttpRequest, slug: str, ext: str) -> HttpResponse:
     return _respond(g, ext)
 
 
+def dataset_identifier_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """/datasets/{slug}, the dataset's URI in DCAT: 303 to its RDF (by Accept) or its page."""
+    from django.http import Http404, HttpResponseRedirect
+    from django.urls import reverse
+    from django.utils import translation
+
+    if not selectors.open_datasets().filter(slug=slug).exists():
+        raise Http404
+    accept = request.META.get("HTTP_ACCEPT", "")
+    rdf = ("turtle", "ld+json", "rdf+xml", "application/json")
+    if any(kind in accept for kind in rdf):
+        target = reverse("dcat_dataset", kwargs={"slug": slug, "ext": _negotiate(request)})
+    else:
+        with translation.override("fr"):
+            target = reverse("catalog:detail", kwargs={"slug": slug})
+    response = HttpResponseRedirect(target, status=303)
+    response["Vary"] = "Accept"
+    return response
+
+
 def parse_any(data: str | bytes, fmt: str = "turtle") -> Any:
     """Parse a DCAT document (used by harvesting and tests)."""
     g = Graph()

@@ -27,14 +27,57 @@ class FetchError(Exception):
         self.message = message
 
 
-def _is_public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    # Addresses that a translator or tunnel turns into an IPv4 one: check that one too.
+    if ip.ipv4_mapped:
+        return ip.ipv4_mapped
+    if ip.sixtofour:
+        return ip.sixtofour
+    if ip.teredo:
+        return ip.teredo[1]
+    if any(ip in net for net in NAT64) or ip in IPV4_COMPATIBLE:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
+def _is_public(ip: IPAddress) -> bool:
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = _embedded_ipv4(ip)
+        if embedded is not None and not _is_public(embedded):
+            return False
     return not (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast
                 or ip.is_reserved or ip.is_unspecified or not ip.is_global)
 
 
-def resolve_safe(url: str) -> tuple[str, str, int, str]:
+def resolve_host(host: str, port: int) -> list[IPAddress]:
+    """Every address DNS gives for `host` (the one resolution a hop gets)."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
+
+
+def _allowed(host: str, addresses: list[IPAddress]) -> bool:
+    """An allow-listed name, or every address public or inside an allow-listed address/CIDR."""
+    entries = conf.fetch_allowed_hosts()
+    if host in entries:
+        return True
+    networks = []
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            continue  # a host name
+    return all(
+        _is_public(ip) or any(ip.version == net.version and ip in net for net in networks)
+        for ip in addresses
+    )
+
+
+def resolve_safe(url: str, *, redirected_from: str = "") -> tuple[str, str, int, str]:
     """Check a URL and pin its address: (scheme, host, port, ip) or FetchError."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -42,18 +85,25 @@ def resolve_safe(url: str) -> tuple[str, str, int, str]:
     if parts.username or parts.password:
         raise FetchError("bad_url", _("Les adresses avec identifiants ne sont pas acceptées."))
     host = parts.hostname.lower()
-    port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise FetchError("bad_url", _("Numéro de port invalide.")) from exc
+    try:
+        addresses = resolve_host(host, port)
+    except (OSError, UnicodeError, ValueError) as exc:
         raise FetchError("dns", _("Nom de domaine introuvable : {host}.").format(host=host)) \
             from exc
-    addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
-    allowed = conf.fetch_allowed_hosts()
-    if host not in allowed and not all(_is_public(ip) for ip in addresses):
-        raise FetchError("forbidden_address", _(
-            "Adresse refusée : {host} désigne un réseau privé, local ou réservé.").format(
-            host=host))
+    if not addresses or not _allowed(host, addresses):
+        if redirected_from:
+            message = _("Redirection refusée : {host} (vers lequel renvoie {origin}) désigne "
+                        "un réseau privé, local ou réservé.").format(host=host,
+                                                                     origin=redirected_from)
+        else:
+            message = _("Adresse refusée : {host} désigne un réseau privé, local ou "
+                        "réservé.").format(host=host)
+        raise FetchError("forbidden_address", message)
+    # Connect to this very address: resolving again could answer differently (DNS rebinding).
     return parts.scheme, host, port, str(addresses[0])
 
 
@@ -75,8 +125,10 @@ def fetch_to_file(url: str, dest: Path, *, max_bytes: int | None = None,
     max_bytes = max_bytes or conf.upload_max_bytes()
     timeout = timeout or conf.fetch_timeout()
     deadline = time.monotonic() + timeout
+    previous = ""
     for _hop in range(MAX_REDIRECTS + 1):
-        scheme, host, port, ip = resolve_safe(url)
+        # Every hop passes the same check as the first URL, on its own single resolution.
+        scheme, host, port, ip = resolve_safe(url, redirected_from=previous)
         conn: http.client.HTTPConnection
         if scheme == "https":
             conn = _PinnedHTTPS(host, ip, port, min(timeout, 30))
@@ -90,7 +142,7 @@ def fetch_to_file(url: str, dest: Path, *, max_bytes: int | None = None,
             response = conn.getresponse()
             if response.status in (301, 302, 303, 307, 308):
                 location = response.getheader("Location") or ""
-                url = urljoin(url, location)
+                previous, url = host, urljoin(url, location)
                 continue
             if response.status != 200:
                 raise FetchError("http_status", _("Le serveur distant a répondu {status}.").format(
@@ -119,7 +171,7 @@ def fetch_to_file(url: str, dest: Path, *, max_bytes: int | None = None,
                 error=exc)) from exc
         finally:
             conn.close()
-    raise FetchError("redirects", _("Trop de redirections."))
+    raise FetchError("redirects", _("Trop de redirections (au plus {n}).").format(n=MAX_REDIRECTS))
 
 
 def check_remote_size(url: str, *, max_bytes: int | None = None, timeout: float = 10) -> None:
@@ -130,8 +182,9 @@ def check_remote_size(url: str, *, max_bytes: int | None = None, timeout: float 
     that does not answer HEAD, or gives no size, is checked while downloading as before.
     """
     max_bytes = max_bytes or conf.upload_max_bytes()
+    previous = ""
     for _hop in range(MAX_REDIRECTS + 1):
-        scheme, host, port, ip = resolve_safe(url)
+        scheme, host, port, ip = resolve_safe(url, redirected_from=previous)
         conn: http.client.HTTPConnection
         if scheme == "https":
             conn = _PinnedHTTPS(host, ip, port, timeout)
@@ -146,7 +199,7 @@ def check_remote_size(url: str, *, max_bytes: int | None = None, timeout: float 
             response = conn.getresponse()
             response.read()
             if response.status in (301, 302, 303, 307, 308):
-                url = urljoin(url, response.getheader("Location") or "")
+                previous, url = host, urljoin(url, response.getheader("Location") or "")
                 continue
             length = response.getheader("Content-Length") or ""
         except (OSError, http.client.HTTPException):

@@ -35,6 +35,7 @@ from spld.charter.schemas import (
     TransitionIn,
 )
 from spld.core.api_errors import ApiError
+from spld.core.permissions import require
 from spld.organizations.models import Organization
 
 router = Router(tags=["charte"])
@@ -110,8 +111,6 @@ def transition(request: HttpRequest, slug: str, body: TransitionIn) -> Membershi
             summary="Démonstration de capacité en cours")
 def get_assessment(request: HttpRequest, slug: str) -> Any:
     """The current round of the capacity assessment (the organisation and reviewers only)."""
-    from spld.core.permissions import require
-
     membership = _membership(slug)
     require(request.auth, "charter.view_private", membership)
     return get_object_or_404(membership.assessments.order_by("-round")[:1])
@@ -122,6 +121,7 @@ def get_assessment(request: HttpRequest, slug: str) -> Any:
 def answer(request: HttpRequest, slug: str, body: AnswerIn) -> Any:
     """Write the answer for one principle, optionally with a link as evidence."""
     membership = _membership(slug)
+    require(request.auth, "charter.fill", membership)  # before revealing any state
     assessment = selectors.current_assessment(membership)
     if assessment is None:
         raise ApiError(409, "no_assessment", "Aucune démonstration de capacité en cours.")
@@ -139,6 +139,7 @@ def answer(request: HttpRequest, slug: str, body: AnswerIn) -> Any:
 def submit_assessment(request: HttpRequest, slug: str) -> Any:
     """Send the questionnaire to the reviewers (every principle must be answered)."""
     membership = _membership(slug)
+    require(request.auth, "charter.fill", membership)  # before revealing any state
     assessment = selectors.current_assessment(membership)
     if assessment is None:
         raise ApiError(409, "no_assessment", "Aucune démonstration de capacité en cours.")
@@ -150,6 +151,7 @@ def submit_assessment(request: HttpRequest, slug: str) -> Any:
 def decide(request: HttpRequest, slug: str, body: DecisionIn) -> Membership:
     """SPLD team: approve (the membership becomes active) or ask for changes."""
     membership = _membership(slug)
+    require(request.auth, "charter.manage", membership)  # before revealing any state
     assessment = selectors.current_assessment(membership)
     if assessment is None:
         raise ApiError(409, "no_assessment", "Aucune démonstration de capacité en cours.")
@@ -212,6 +214,7 @@ def list_evaluations(request: HttpRequest, slug: str) -> Any:
 def submit_evaluation(request: HttpRequest, slug: str, body: EvaluationIn) -> Any:
     """File the yearly self-evaluation; a second one for the same year answers 409."""
     membership = _membership(slug)
+    require(request.auth, "charter.fill", membership)
     answers = {a.principle: (a.level, a.comment) for a in body.answers}
     if len(answers) != len(body.answers):
         raise ApiError(422, "validation_error", "Un principe apparaît deux fois.")

@@ -33,6 +33,12 @@ def _withdraw(actor: Any, obj: Any) -> bool:
     return is_spld_admin(actor) or has_role(actor, _org(obj), "org_admin")
 
 
+@rule("charter.change_status")
+def _change_status(actor: Any, obj: Any) -> bool:
+    """Ask for a manual status change: the team or the signatory's administrators."""
+    return is_spld_admin(actor) or has_role(actor, _org(obj), "org_admin")
+
+
 @rule("charter.fill")
 def _fill(actor: Any, obj: Any) -> bool:
     """Fill the capacity assessment, answer alerts, file the self-evaluation."""

@@ -287,6 +287,8 @@ def withdraw(*, actor: Any, membership: Membership, reason: str) -> Membership:
 
 def change_status(*, actor: Any, membership: Membership, target: str, reason: str) -> Membership:
     """Move a membership by hand; routes to the use case that owns the move."""
+    # Permission before state: a stranger must not learn the status from the refusal.
+    require(actor, "charter.change_status", membership)
     transition = lifecycle.find(membership.status, target)  # IllegalTransition lists the options
     if transition.action == "withdrawn":
         return withdraw(actor=actor, membership=membership, reason=reason)

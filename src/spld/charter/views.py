@@ -290,11 +290,13 @@ def space(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _run(request: HttpRequest, organization: Organization, name: str,
-         action: Callable[[Any, Membership | None], Any], success: str,
+         action: Callable[[Any, Membership | None], Any], success: str, permission: str,
          files: bool = False) -> HttpResponse:
-    """Bind the named form, run the service, re-render with a 4xx on error."""
+    """Check permission, bind the named form, run the service, re-render with a 4xx on error."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
+    # Permission before state or input: a refusal must not show the private space or its status.
+    require(request.user, permission, organization)
     form = SPACE_FORMS[name](request.POST, request.FILES if files else None)
     membership = selectors.membership_of(organization)
     status = 400
@@ -372,20 +374,21 @@ def space_action(request: HttpRequest, slug: str, action: str) -> HttpResponse:
                                           answers=form.answers(),
                                           summary=form.cleaned_data["summary"])
 
-    table: dict[str, tuple[Callable[[Any, Membership | None], Any], str]] = {
-        "apply": (apply, _("Candidature déposée.")),
-        "answer": (answer, _("Réponse enregistrée.")),
-        "comment": (comment, _("Commentaire ajouté.")),
-        "decision": (decision, _("Décision enregistrée.")),
-        "transition": (transition, _("Statut modifié.")),
-        "alert": (alert, _("Alerte émise.")),
-        "exclusion": (exclusion, _("Exclusion enregistrée.")),
-        "evaluation": (evaluation, _("Auto-évaluation transmise.")),
+    table: dict[str, tuple[Callable[[Any, Membership | None], Any], str, str]] = {
+        "apply": (apply, _("Candidature déposée."), "charter.apply"),
+        "answer": (answer, _("Réponse enregistrée."), "charter.fill"),
+        "comment": (comment, _("Commentaire ajouté."), "charter.review"),
+        "decision": (decision, _("Décision enregistrée."), "charter.manage"),
+        "transition": (transition, _("Statut modifié."), "charter.change_status"),
+        "alert": (alert, _("Alerte émise."), "charter.manage"),
+        "exclusion": (exclusion, _("Exclusion enregistrée."), "charter.manage"),
+        "evaluation": (evaluation, _("Auto-évaluation transmise."), "charter.fill"),
     }
     if action not in table:
         raise Http404
-    fn, success = table[action]
-    return _run(request, organization, action, fn, success, files=action == "answer")
+    fn, success, permission = table[action]
+    return _run(request, organization, action, fn, success, permission,
+                files=action == "answer")
 
 
 def evidence_file(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
@@ -411,6 +414,7 @@ def evidence_file(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def space_submit(request: HttpRequest, slug: str) -> HttpResponse:
     """Send the capacity assessment to the reviewers."""
     organization = get_object_or_404(Organization, slug=slug)
+    require(request.user, "charter.fill", organization)
     try:
         services.submit_assessment(actor=request.user,
                                    assessment=_need_assessment(
@@ -429,6 +433,7 @@ def alert_answer(request: HttpRequest, pk: int) -> HttpResponse:
     from spld.charter.models import Alert
 
     item = get_object_or_404(Alert.objects.select_related("membership__organization"), pk=pk)
+    require(request.user, "charter.fill", item.membership)
     form = forms.AlertAnswerForm(request.POST)
     slug = item.membership.organization.slug
     try:

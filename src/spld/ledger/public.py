@@ -9,7 +9,8 @@ import gzip
 import re
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,6 +20,12 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 # The checkpoint changes: tlog-tiles asks for no caching beyond a few seconds.
 MUTABLE = "public, max-age=2"
 MAX_NOTE_BYTES = 64 * 1024
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """The log's base URL (named in receipts): people land on the page that lists its endpoints."""
+    return HttpResponseRedirect(reverse("ledger:guarantees"))
 
 
 def _text(body: str, status: int = 200, cache: str = "no-store") -> HttpResponse:

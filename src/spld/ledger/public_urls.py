@@ -9,6 +9,7 @@ app_name = "log"
 _N = r"(?P<n_path>(?:x[0-9]{3}/)*[0-9]{3})"
 
 urlpatterns = [
+    path("", public.index, name="index"),
     path("checkpoint", public.checkpoint, name="checkpoint"),
     path("key", public.key, name="key"),
     path("cosignature", public.cosignature, name="cosignature"),

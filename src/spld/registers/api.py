@@ -14,7 +14,7 @@ from ninja import Router, Status
 
 from spld.accounts.auth import token_or_session
 from spld.core.api_errors import ApiError
-from spld.core.permissions import has_perm
+from spld.core.permissions import has_perm, require
 from spld.organizations.models import Organization
 from spld.registers import explain, exports, selectors, services
 from spld.registers.models import (
@@ -152,6 +152,7 @@ def get_processing(request: HttpRequest, uid: uuid.UUID) -> dict[str, Any]:
 def create_processing(request: HttpRequest, body: ProcessingIn) -> Status[dict[str, Any]]:
     """Declare a processing activity of your organisation."""
     org = _organization(request, body.organization)
+    require(request.auth, "registers.edit", org)  # permission before input checks
     activity = services.create_processing_activity(actor=request.auth, organization=org,
                                                    **_body(body))
     return Status(201, _out(activity))
@@ -162,6 +163,7 @@ def create_processing(request: HttpRequest, body: ProcessingIn) -> Status[dict[s
 def update_processing(request: HttpRequest, uid: uuid.UUID, body: ProcessingIn) -> dict[str, Any]:
     """Change a processing activity."""
     activity = get_object_or_404(ProcessingActivity, uid=uid)
+    require(request.auth, "registers.edit", activity)  # permission before input checks
     return _out(services.update_processing_activity(actor=request.auth, activity=activity,
                                                     **_body(body)))
 
@@ -186,6 +188,7 @@ def get_flow(request: HttpRequest, uid: uuid.UUID) -> dict[str, Any]:
 def create_flow(request: HttpRequest, body: FlowIn) -> Status[dict[str, Any]]:
     """Declare data your organisation shares."""
     org = _organization(request, body.organization)
+    require(request.auth, "registers.edit", org)  # permission before input checks
     flow = services.create_data_flow(actor=request.auth, organization=org, **_body(body))
     return Status(201, _out(flow))
 
@@ -194,6 +197,7 @@ def create_flow(request: HttpRequest, body: FlowIn) -> Status[dict[str, Any]]:
 def update_flow(request: HttpRequest, uid: uuid.UUID, body: FlowIn) -> dict[str, Any]:
     """Change a data flow."""
     flow = get_object_or_404(DataFlow, uid=uid)
+    require(request.auth, "registers.edit", flow)  # permission before input checks
     return _out(services.update_data_flow(actor=request.auth, flow=flow, **_body(body)))
 
 
@@ -217,6 +221,7 @@ def get_usage(request: HttpRequest, uid: uuid.UUID) -> dict[str, Any]:
 def create_usage(request: HttpRequest, body: UsageIn) -> Status[dict[str, Any]]:
     """Declare a use of data for the general interest."""
     org = _organization(request, body.organization)
+    require(request.auth, "registers.edit", org)  # permission before input checks
     usage = services.create_usage(actor=request.auth, organization=org, **_body(body))
     return Status(201, _out(usage))
 
@@ -225,6 +230,7 @@ def create_usage(request: HttpRequest, body: UsageIn) -> Status[dict[str, Any]]:
 def update_usage(request: HttpRequest, uid: uuid.UUID, body: UsageIn) -> dict[str, Any]:
     """Change a usage (e.g. publish its actual results)."""
     usage = get_object_or_404(Usage, uid=uid)
+    require(request.auth, "registers.edit", usage)  # permission before input checks
     return _out(services.update_usage(actor=request.auth, usage=usage, **_body(body)))
 
 
@@ -252,6 +258,7 @@ def list_algorithms(request: HttpRequest, organization: str = "") -> list[dict[s
 def import_eurocities(request: HttpRequest, body: EurocitiesImportIn) -> Status[dict[str, Any]]:
     """Create an algorithm from a registration in the Eurocities standard."""
     org = _organization(request, body.organization)
+    require(request.auth, "registers.edit", org)  # permission before input checks
     fields = exports.eurocities_import(body.document)
     algorithm = services.create_algorithm(actor=request.auth, organization=org, **fields)
     return Status(201, _out(algorithm))
@@ -282,6 +289,7 @@ def algorithm_eurocities(request: HttpRequest, uid: uuid.UUID) -> dict[str, Any]
 def create_algorithm(request: HttpRequest, body: AlgorithmIn) -> Status[dict[str, Any]]:
     """Register a public algorithm (version 1)."""
     org = _organization(request, body.organization)
+    require(request.auth, "registers.edit", org)  # permission before input checks
     algorithm = services.create_algorithm(actor=request.auth, organization=org, **_body(body))
     return Status(201, _out(algorithm))
 
@@ -290,6 +298,7 @@ def create_algorithm(request: HttpRequest, body: AlgorithmIn) -> Status[dict[str
 def update_algorithm(request: HttpRequest, uid: uuid.UUID, body: AlgorithmIn) -> dict[str, Any]:
     """Change an algorithm; adds a dated public revision."""
     algorithm = get_object_or_404(Algorithm, uid=uid)
+    require(request.auth, "registers.edit", algorithm)  # permission before input checks
     return _out(services.update_algorithm(actor=request.auth, algorithm=algorithm,
                                           **_body(body)))
 
@@ -360,6 +369,7 @@ def import_pia(request: HttpRequest, body: PiaImportIn) -> Status[dict[str, Any]
 def update_assessment(request: HttpRequest, uid: uuid.UUID, body: AssessmentIn) -> dict[str, Any]:
     """Edit a draft summary."""
     assessment = get_object_or_404(ImpactAssessment, uid=uid)
+    require(request.auth, "registers.edit", assessment)  # permission before input checks
     return _out(services.update_impact_assessment(actor=request.auth, assessment=assessment,
                                                   **_body(body)))
 

@@ -150,6 +150,8 @@ def usage_detail(request: HttpRequest, uid: str) -> HttpResponse:
 def usage_indicator(request: HttpRequest, uid: str) -> HttpResponse:
     """An editor adds one measurement of an indicator (results over time)."""
     usage = get_object_or_404(Usage, uid=uid)
+    if not has_perm(request.user, "registers.edit", usage):
+        raise PermissionDenied
     form = forms.IndicatorForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Mesure invalide : indiquez un nom, une date et une valeur."))

@@ -93,6 +93,8 @@ def load(admin: Any, progress: Callable[[str], None]) -> None:
                 attachments=[SimpleUploadedFile("note.txt", "Demande de démonstration".encode())],
             )
             part = access.parts.get(organization=water)
+            # The DPO reads the request before answering: the citizen sees it in the access log.
+            services.open_part(staff=_dpo(water), organization=water, part=part)
             services.complete_part(
                 actor=_dpo(water), part=part, answer="Voici les données de votre abonnement.",
                 data_file=SimpleUploadedFile("donnees.json", (
@@ -103,6 +105,7 @@ def load(admin: Any, progress: Callable[[str], None]) -> None:
             erasure = services.file_request(actor=citizen, kind="erasure",
                                             details="Ancienne inscription à la piscine",
                                             organizations=[metro])
+            services.open_part(staff=_dpo(metro), organization=metro, part=erasure.parts.get())
             services.refuse_part(
                 actor=_dpo(metro), part=erasure.parts.get(), reason="legal_obligation",
                 details="Les justificatifs de paiement sont conservés dix ans (démonstration).",

@@ -34,9 +34,10 @@ class SituationForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("Quel droit voulez-vous exercer ?"),
                              choices=RightsRequest.Kind.choices)
-    commune = forms.CharField(
-        label=_("Code INSEE de votre commune (facultatif)"), required=False, max_length=5,
-        help_text=_("Par exemple 29019 pour Brest."),
+    commune = forms.ChoiceField(
+        label=_("Votre commune (facultatif)"), required=False,
+        help_text=_("SPLD propose en priorité les organisations qui servent votre commune."),
+        error_messages={"invalid_choice": _("Choisissez votre commune dans la liste.")},
     )
     situations = forms.MultipleChoiceField(
         label=_("Votre situation"), required=False, widget=forms.CheckboxSelectMultiple,
@@ -44,15 +45,13 @@ class SituationForm(forms.Form):
                     "traitements, déclarés au registre, couvrent ces situations."),
     )
 
-    def __init__(self, *args: Any, situations: list[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, situations: list[str], communes: list[tuple[str, str]],
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["situations"].choices = [(s, s) for s in situations]
-
-    def clean_commune(self) -> str:
-        value = self.cleaned_data["commune"].strip()
-        if value and not (len(value) == 5 and value[:2].isalnum() and value[2:].isdigit()):
-            raise forms.ValidationError(_("Un code INSEE a 5 caractères, par exemple 29019."))
-        return value
+        # The person picks a name; the INSEE code stays the option's value, used internally.
+        self.fields["commune"].choices = [("", _("— Je préfère ne pas l’indiquer —")),
+                                          *communes]
 
 
 class RequestForm(forms.Form):

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from spld.core.canonical import canonical_json
+from spld.core.links import absolute_url
 from spld.ledger import services as ledger
 from spld.rights import jws
 from spld.rights.models import ConsentEvent, ConsentRecord, Receipt, RequestPart, RightsRequest
@@ -63,7 +64,7 @@ def _issue(*, actor: Any, user: Any, kind: str, title: str, body: dict[str, Any]
     entry = ledger.record(actor=actor, subject=receipt, action="issued")
     # The log's origin line names it in checkpoints; the URL says where to fetch them.
     claims["log"] = {"index": entry.index, "origin": settings.LOG_ORIGIN,
-                     "url": settings.SITE_URL.rstrip("/") + "/log/",
+                     "url": absolute_url("/log/"),
                      "publicPayload": receipt.public_payload()}
     receipt.log_index = entry.index
     receipt.jws = jws.sign(claims)

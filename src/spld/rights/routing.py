@@ -56,6 +56,15 @@ def activity_exists(organization: Organization, ref: str) -> bool | None:
         uid=ref).exists()
 
 
+def declared_holders() -> dict[int, dict[str, Any]]:
+    """Organisations with the processing activities they declare, by organisation id."""
+    if not registers_available():
+        return {}
+    from spld.registers import selectors as register_selectors
+
+    return {h["organization"].pk: h for h in register_selectors.holders()}
+
+
 def situations() -> list[str]:
     """The categories of data subjects declared in the register, for the citizen to pick."""
     seen: set[str] = set()

@@ -201,3 +201,67 @@ def public_statistics() -> dict[str, Any]:
         "on_time_share": (on_time / len(decided)) if len(decided) >= SUPPRESSION_THRESHOLD
         else None,
     }
+
+
+def known_communes() -> list[tuple[str, str]]:
+    """(INSEE code, name) of the communes SPLD knows, by name: the territory's and its partners'.
+
+    Names come from the territory's list of communes; a code only an organisation's territory
+    names takes the name of the local authority serving that commune alone.
+    """
+    from spld.demo.territory import COMMUNES
+
+    names = dict(COMMUNES)
+    for org in Organization.objects.only("name", "kind", "territory"):
+        codes = [c for c in (org.territory or []) if isinstance(c, str)]
+        for code in codes:
+            names.setdefault(code, "")
+        if len(codes) == 1 and org.kind == "local_authority" and not names[codes[0]]:
+            names[codes[0]] = org.name
+    return sorted(((code, name or code) for code, name in names.items()),
+                  key=lambda item: (item[1].casefold(), item[0]))
+
+
+def commune_name(code: str) -> str:
+    """The name of a known commune (empty when unknown)."""
+    return dict(known_communes()).get(code, "") if code else ""
+
+
+def communes_of(user: Any) -> list[str]:
+    """The communes the person gave in their rights requests (most recent first)."""
+    seen: list[str] = []
+    for code in (RightsRequest.objects.filter(user=user).exclude(commune="")
+                 .order_by("-created_at").values_list("commune", flat=True)):
+        if code not in seen:
+            seen.append(code)
+    return seen
+
+
+def holders_for(user: Any, *, communes: list[str]) -> dict[str, Any]:
+    """« Qui détient mes données » for one person: organisations they deal with or that serve
+    their commune, with the processing activities these declare in the register."""
+    from spld.rights import routing
+
+    registers = routing.registers_available()
+    declared = routing.declared_holders()
+    found: dict[int, dict[str, Any]] = {}
+
+    def add(org: Organization, reason: str) -> None:
+        entry = found.setdefault(org.pk, {
+            "organization": org, "reasons": [],
+            "activities": declared.get(org.pk, {}).get("activities", [])})
+        if reason not in entry["reasons"]:
+            entry["reasons"].append(reason)
+
+    for record in ConsentRecord.objects.filter(user=user).select_related("organization"):
+        add(record.organization, "consent")
+    for part in RequestPart.objects.filter(request__user=user).select_related("organization"):
+        add(part.organization, "request")
+    if communes:
+        # Only what the register declares: an organisation serving the commune with activities.
+        for holder in declared.values():
+            org = holder["organization"]
+            if set(communes) & set(org.territory or []):
+                add(org, "commune")
+    items = sorted(found.values(), key=lambda e: e["organization"].name.casefold())
+    return {"registers": registers, "holders": items}

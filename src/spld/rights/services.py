@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from spld.accounts.models import User
+from spld.core.links import public_url
 from spld.core.permissions import require
 from spld.organizations.models import Organization
 from spld.rights import deadlines, receipts, routing, vault
@@ -161,7 +162,7 @@ def record_consent(*, actor: Any, organization: Organization, subject_email: str
     recipients = _clean_list(recipients, "recipients")
     withdrawal = withdrawal_method.strip() or _(
         "Un clic sur « Retirer » dans « Mon espace données » sur {site}.").format(
-        site=settings.SITE_URL)
+        site=public_url("rights:space"))
     with transaction.atomic():
         notice = _notice(
             organization=organization, activity_ref=activity_ref.strip(),
@@ -407,7 +408,7 @@ def complete_part(*, actor: Any, part: RequestPart, answer: str,
         part.save(update_fields=["receipt"])
     _notify_citizen(user, _("Réponse à votre demande"), _(
         "{org} a répondu à votre demande. Consultez « Mon espace données » sur {site}."
-    ).format(org=part.organization.name, site=settings.SITE_URL))
+    ).format(org=part.organization.name, site=public_url("rights:space")))
     return part
 
 
@@ -478,6 +479,21 @@ def log_read(*, staff: Any, organization: Organization | None, subject: User, re
         subject_ref=vault.vault_for(subject).subject_ref, record_type=record_type[:50],
         record_id=str(record_id)[:64], purpose=purpose,
     )
+
+
+def open_part(*, staff: Any, organization: Organization, part: RequestPart) -> dict[str, Any]:
+    """A staff member opens a routed part: the read is logged, then the sealed details opened."""
+    require(staff, "rights.view_parts", organization)
+    if part.organization_id != organization.pk:
+        raise ValidationError(_("Cette demande n’est pas adressée à cette organisation."))
+    log_read(staff=staff, organization=organization, subject=part.request.user,
+             record_type="request_part", record_id=str(part.uid))
+    return {
+        "details": vault.open_text(part.request.details_sealed, context="request.details"),
+        "attachments": [{"pk": a.pk, "type": a.content_type, "size": a.size,
+                         "name": vault.open_text(a.name_sealed, context="attachment.name")}
+                        for a in part.request.attachments.all()],
+    }
 
 
 # ---------------------------------------------------------------- erasure and retention

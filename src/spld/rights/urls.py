@@ -8,6 +8,7 @@ app_name = "rights"
 
 urlpatterns = [
     path("compte/donnees/", views.space, name="space"),
+    path("compte/donnees/qui-detient-mes-donnees/", views.holders, name="holders"),
     path("compte/donnees/consentements/<uuid:uid>/retirer/", views.withdraw, name="withdraw"),
     path("compte/donnees/recus/<uuid:uid>/", views.receipt, name="receipt"),
     path("compte/donnees/recus/<uuid:uid>/recu.jws", views.receipt_jws, name="receipt_jws"),

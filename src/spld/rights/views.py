@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 from uuid import UUID
 
 from django.contrib import messages
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from spld.core.permissions import has_perm
 from spld.organizations.models import Organization
-from spld.rights import jws, package, pdf, routing, selectors, services, vault
+from spld.rights import jws, package, presentation, routing, selectors, services, vault
 from spld.rights.forms import (
     CompleteForm,
     ExtendForm,
@@ -59,6 +58,26 @@ def space(request: HttpRequest) -> HttpResponse:
     })
 
 
+@never_cache
+@login_required
+def holders(request: HttpRequest) -> HttpResponse:
+    """« Qui détient mes données » for the signed-in person, from the public register."""
+    communes = selectors.known_communes()
+    names = dict(communes)
+    chosen = request.GET.get("commune", "").strip()
+    status = 200
+    error = ""
+    if chosen and chosen not in names:
+        error, chosen, status = _("Choisissez votre commune dans la liste."), "", 400
+    wanted = [chosen] if chosen else [c for c in selectors.communes_of(request.user)
+                                      if c in names]
+    return render(request, "rights/holders.html", {
+        **selectors.holders_for(request.user, communes=wanted),
+        "communes": communes, "chosen": wanted[0] if wanted else "", "error": error,
+        "commune_names": [names[c] for c in wanted],
+    }, status=status)
+
+
 @login_required
 @require_POST
 def withdraw(request: HttpRequest, uid: UUID) -> HttpResponse:
@@ -85,13 +104,10 @@ def _receipt_or_404(request: HttpRequest, uid: UUID):  # type: ignore[no-untyped
 @never_cache
 @login_required
 def receipt(request: HttpRequest, uid: UUID) -> HttpResponse:
-    """A receipt in readable form, with its signed version to download."""
+    """A receipt in plain French first, with its signed version below."""
     item = _receipt_or_404(request, uid)
-    claims = jws.verify(item.jws)
-    return render(request, "rights/receipt.html", {
-        "receipt": item, "claims": claims,
-        "claims_json": json.dumps(claims, ensure_ascii=False, indent=2),
-    })
+    return render(request, "rights/receipt.html",
+                  presentation.receipt_context(item, jws.verify(item.jws)))
 
 
 @login_required
@@ -105,15 +121,10 @@ def receipt_jws(request: HttpRequest, uid: UUID) -> HttpResponse:
 
 @login_required
 def receipt_pdf(request: HttpRequest, uid: UUID) -> HttpResponse:
-    """The receipt as a PDF (readable summary plus the signed token)."""
+    """The receipt as a PDF: the page's template and context, rendered by WeasyPrint."""
     item = _receipt_or_404(request, uid)
-    claims = jws.verify(item.jws)
-    lines = [f"Reçu n° {item.uid}", f"Émis le {item.created_at:%d/%m/%Y %H:%M}",
-             f"Inscrit au journal de transparence à l’index {item.log_index}", ""]
-    lines += json.dumps({k: v for k, v in claims.items() if k != "log"}, ensure_ascii=False,
-                        indent=1).splitlines()
-    lines += ["", "Reçu signé (JWS, EdDSA) :", item.jws]
-    response = HttpResponse(pdf.text_pdf(item.title, lines), content_type="application/pdf")
+    context = presentation.receipt_context(item, jws.verify(item.jws))
+    response = HttpResponse(presentation.receipt_pdf(context), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="recu-{item.uid}.pdf"'
     return response
 
@@ -122,9 +133,11 @@ def receipt_pdf(request: HttpRequest, uid: UUID) -> HttpResponse:
 @login_required
 def request_new(request: HttpRequest) -> HttpResponse:
     """File a request once for the territory: situation → proposed organisations → send."""
-    situation = SituationForm(request.GET or None, situations=routing.situations())
+    situation = SituationForm(request.GET or None, situations=routing.situations(),
+                              communes=selectors.known_communes())
     if not situation.is_bound or not situation.is_valid():
-        return render(request, "rights/request_situation.html", {"form": situation})
+        return render(request, "rights/request_situation.html", {"form": situation},
+                      status=400 if situation.is_bound else 200)
     data = situation.cleaned_data
     proposals = routing.propose(user=request.user, commune=data["commune"],
                                 chosen_situations=data["situations"])
@@ -155,6 +168,8 @@ def request_new(request: HttpRequest) -> HttpResponse:
     return render(request, "rights/request_new.html", {
         "form": form, "situation": situation, "proposals": proposals,
         "kind_label": dict(situation.fields["kind"].choices)[data["kind"]],
+        "commune_name": dict(situation.fields["commune"].choices).get(data["commune"], "")
+        if data["commune"] else "",
     }, status=status)
 
 
@@ -289,15 +304,10 @@ def backoffice_part(request: HttpRequest, slug: str, uid: UUID) -> HttpResponse:
                 messages.success(request, _("Réponse enregistrée."))
                 return redirect("rights:backoffice_part", slug=slug, uid=part.uid)
         status = 400
-    services.log_read(staff=request.user, organization=organization, subject=part.request.user,
-                      record_type="request_part", record_id=str(part.uid))
-    attachments = [{"pk": a.pk, "type": a.content_type, "size": a.size,
-                    "name": vault.open_text(a.name_sealed, context="attachment.name")}
-                   for a in part.request.attachments.all()]
+    opened = services.open_part(staff=request.user, organization=organization, part=part)
     return render(request, "rights/backoffice_part.html", {
         "organization": organization, "part": part, "forms": forms_,
-        "details": vault.open_text(part.request.details_sealed, context="request.details"),
-        "attachments": attachments,
+        "details": opened["details"], "attachments": opened["attachments"],
         "can_extend": part.status == RequestPart.Status.PENDING,
     }, status=status)
 

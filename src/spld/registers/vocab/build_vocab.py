@@ -38,6 +38,7 @@ purposes = [term(DPV + k, v) for k, v in [
     ("ScientificResearch", "Recherche scientifique"),
     ("AcademicResearch", "Recherche universitaire"),
     ("CommunicationManagement", "Informer et communiquer avec les usagers"),
+    ("CommunicationForCustomerCare", "Assister et prévenir les usagers"),
     ("CustomerManagement", "Gérer la relation avec les usagers"),
     ("PaymentManagement", "Gérer la facturation et les paiements"),
     ("IdentityVerification", "Vérifier l’identité"),

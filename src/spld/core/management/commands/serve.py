@@ -19,6 +19,12 @@ class Command(BaseCommand):
             "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 2))
         )
         parser.add_argument("--threads", type=int, default=4)
+        parser.add_argument(
+            "--control-socket",
+            default="",
+            help="Path of gunicorn's control socket; off by default, so that several "
+            "instances never share $HOME/.gunicorn/gunicorn.ctl.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         argv = [
@@ -42,4 +48,8 @@ class Command(BaseCommand):
             "--access-logformat",
             '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
         ]
+        if options["control_socket"]:
+            argv += ["--control-socket", options["control_socket"]]
+        else:
+            argv.append("--no-control-socket")
         os.execv(sys.executable, argv)  # noqa: S606

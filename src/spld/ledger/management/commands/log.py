@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -74,6 +75,16 @@ class Command(BaseCommand):
         return value.strip()
 
     def _init_key(self, options: dict[str, Any]) -> None:
+        from spld.core.config import REGISTRY
+
+        demo_origin = REGISTRY["SPLD_LOG_ORIGIN"].default
+        if demo_origin == settings.LOG_ORIGIN and not settings.DEMO_MODE:
+            # The origin is baked into the key and every checkpoint for ever.
+            raise CommandError(
+                f"SPLD_LOG_ORIGIN is still the demo's ({demo_origin}): set it to your log's "
+                "identity (e.g. donnees.exemple.fr/log) in the environment file, then run "
+                "`spld log init-key` again."
+            )
         signer = log.create_key(force=options["force"])
         self._out(f"log key written to {log.key_path()}")
         self._out(f"verifier key: {signer.verifier.vkey}")
