@@ -48,3 +48,23 @@ def test_preview_is_cached_per_version(client, editor, org):
     client.get(f"/donnees/{dataset.slug}/")
     rows = cache.get(f"catalog:preview:{resource.current_version.sha256}:10")
     assert rows and rows[-1][1] == "Plougastel-Daoulas"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_dataset_and_profile_pages_are_accessible(live_server, page, editor, org):
+    from tests.browser_support import serious_violations
+
+    dataset = make_dataset(editor, org, title="Large")
+    resource = make_resource(editor, dataset, _wide_csv(columns=4))
+    for path, heading in ((f"/donnees/{dataset.slug}/", "Large"),
+                          (f"/donnees/{dataset.slug}/ressources/{resource.rid}/profil/",
+                           "Profil de « Fichier »")):
+        response = page.goto(live_server.url + path)
+        assert response.status == 200 and heading in page.locator("h1").inner_text()
+        violations = serious_violations(page)
+        assert not violations, "\n".join(violations)
+    # The link from the dataset page leads to the charts.
+    page.goto(live_server.url + f"/donnees/{dataset.slug}/")
+    page.get_by_role("link", name="Voir les 4 graphiques de répartition des valeurs").click()
+    assert page.locator("figure.chart svg").count() == 4
