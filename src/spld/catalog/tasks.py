@@ -27,7 +27,8 @@ def serialize_actor(actor: Any) -> dict[str, Any]:
     return {"user": getattr(actor, "pk", None)}
 
 
-def start_ingest(*, actor: Any, resource: Resource, staged: Path, filename: str) -> str:
+def start_ingest(*, actor: Any, resource: Resource, staged: Path, filename: str,
+                 label: str = "") -> str:
     """Queue the ingest of a staged file; returns the task id (progress on « Mes tâches »)."""
     require(actor, "catalog.publish", resource)
     with transaction.atomic():
@@ -36,11 +37,12 @@ def start_ingest(*, actor: Any, resource: Resource, staged: Path, filename: str)
         Resource.objects.filter(pk=resource.pk).update(
             ingest_status=Resource.IngestStatus.PENDING, ingest_task_id=str(result.id))
         task_progress.track(result, owner=actor if hasattr(actor, "memberships") else None,
-                            label=_("Import de « {title} »").format(title=resource.title))
+                            label=label or _("Import de « {title} »").format(
+                                title=resource.title))
     return str(result.id)
 
 
-def start_fetch(*, actor: Any, resource: Resource, url: str) -> str:
+def start_fetch(*, actor: Any, resource: Resource, url: str, label: str = "") -> str:
     """Queue the download (SSRF-safe) and ingest of a remote file; returns the task id."""
     require(actor, "catalog.publish", resource)
     resolve_safe(url)  # refuse private addresses now, with a clear message (checked again later)
@@ -51,7 +53,8 @@ def start_fetch(*, actor: Any, resource: Resource, url: str) -> str:
             source_url=url, ingest_status=Resource.IngestStatus.PENDING,
             ingest_task_id=str(result.id))
         task_progress.track(result, owner=actor if hasattr(actor, "memberships") else None,
-                            label=_("Téléchargement de « {title} »").format(title=resource.title))
+                            label=label or _("Téléchargement de « {title} »").format(
+                                title=resource.title))
     return str(result.id)
 
 
@@ -77,18 +80,17 @@ def _reporter(task_id: str) -> Any:
 @task(takes_context=True)
 def ingest_resource(context: Any, resource_id: int, staged: str, filename: str,
                     actor: dict[str, Any]) -> dict[str, Any]:
-    """Ingest a staged upload into a new version of the resource."""
+    """Ingest a staged upload into a new version of the resource (fails honestly)."""
     from spld.catalog import services
 
     resource = Resource.objects.select_related("dataset__publisher").get(pk=resource_id)
+    task_id = str(context.task_result.id)
     try:
         version = services.ingest_staged(
             actor=load_actor(actor), resource=resource, staged=Path(staged), filename=filename,
-            progress=_reporter(str(context.task_result.id)))
+            progress=_reporter(task_id))
     except IngestError as exc:
-        task_progress.report(str(context.task_result.id), done=100, total=100,
-                             message=exc.message)
-        return {"ok": False, "code": exc.code, "message": exc.message}
+        raise task_progress.fail(task_id, exc.message, exc.code) from exc
     return {"ok": True, "version": version.number, "rows": version.row_count}
 
 
@@ -100,21 +102,20 @@ def fetch_resource(context: Any, resource_id: int, url: str,
 
     resource = Resource.objects.select_related("dataset__publisher").get(pk=resource_id)
     task_id = str(context.task_result.id)
+    task_progress.report(task_id, done=1, total=100, message=_("téléchargement du fichier"))
     staged = services.staging_path(url.rsplit("/", 1)[-1].split("?")[0])
     try:
         name, _size = fetch_to_file(url, staged)
     except FetchError as exc:
         services.discard_staged(staged)
         services._fail(resource, exc)
-        task_progress.report(task_id, done=100, total=100, message=exc.message)
-        return {"ok": False, "code": exc.code, "message": exc.message}
+        raise task_progress.fail(task_id, exc.message, exc.code) from exc
     try:
         version = services.ingest_staged(actor=load_actor(actor), resource=resource,
                                          staged=staged, filename=name,
                                          progress=_reporter(task_id))
     except IngestError as exc:
-        task_progress.report(task_id, done=100, total=100, message=exc.message)
-        return {"ok": False, "code": exc.code, "message": exc.message}
+        raise task_progress.fail(task_id, exc.message, exc.code) from exc
     return {"ok": True, "version": version.number, "rows": version.row_count}
 
 

@@ -13,4 +13,6 @@ urlpatterns = [
     path("<slug:slug>/ressources/ajouter/", views.resource_add, name="resource_add"),
     path("<slug:slug>/ressources/<uuid:rid>/profil/", views.resource_profile,
          name="resource_profile"),
+    path("<slug:slug>/ressources/<uuid:rid>/nouvelle-version/", views.resource_version,
+         name="resource_version"),
 ]

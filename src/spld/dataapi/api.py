@@ -50,6 +50,10 @@ def _readable(request: HttpRequest, rid: str, kind: str) -> tuple[Resource, Any]
         raise ApiError(403, "forbidden", message)
     if resource.current_version is None:
         raise ApiError(404, "no_data", _("Cette ressource n’a pas encore de données publiées."))
+    if not resource.current_version.is_available:
+        raise ApiError(503, "data_unavailable", _(
+            "Le fichier de données de cette ressource est momentanément indisponible : "
+            "l’équipe du SPLD doit le restaurer. Réessayez plus tard."))
     services.log_read(actor=actor, resource=resource, kind=kind,
                       query=request.META.get("QUERY_STRING", ""))
     return resource, actor
@@ -59,9 +63,11 @@ def _columns(resource: Resource) -> dict[str, str]:
     return {c["name"]: c["type"] for c in resource.current_version.columns}
 
 
-def _query(request: HttpRequest, resource: Resource, *, paged: bool = True) -> engine.Query:
+def _query(request: HttpRequest, resource: Resource, *, paged: bool = True,
+           params: Any = None) -> engine.Query:
     try:
-        return engine.parse_query(request.GET, _columns(resource), paged=paged)
+        return engine.parse_query(request.GET if params is None else params, _columns(resource),
+                                  paged=paged)
     except engine.QueryError as exc:
         raise ApiError(400, "bad_query", exc.message, exc.fields) from exc
 
@@ -105,23 +111,39 @@ def profile(request: HttpRequest, rid: str) -> dict[str, Any]:
                            for k in ("schema", "valid", "error_count")}}
 
 
+ROW_IDS_VALUES = {"true": True, "1": True, "false": False, "0": False}
+
+
+def _row_ids(params: Any) -> bool:
+    """`row_ids=true` adds the `__id` row numbers to an export (left out by default)."""
+    values = params.pop("row_ids", None) or ["false"]
+    try:
+        return ROW_IDS_VALUES[str(values[-1]).lower()]
+    except KeyError as exc:
+        raise ApiError(400, "bad_query", _("« row_ids » vaut true ou false."),
+                       [{"field": "row_ids", "message": "true | false"}]) from exc
+
+
 def _export_sql(request: HttpRequest, resource: Resource, *,
-                escape: bool = False) -> tuple[engine.Query, str, list[Any]]:
-    query = _query(request, resource, paged=False)
+                escape: bool = False) -> tuple[engine.Query, str, list[Any], bool]:
+    params = request.GET.copy()
+    row_ids = _row_ids(params)
+    query = _query(request, resource, paged=False, params=params)
     version = resource.current_version
     strings = {c["name"] for c in version.columns if c["type"] in ("string", "geojson")}
-    sql, params = engine.select_sql(query, str(version.file_path), version.column_names,
-                                    escape_formulas=strings if escape else None)
-    return query, sql, params
+    sql, sql_params = engine.select_sql(query, str(version.file_path), version.column_names,
+                                        escape_formulas=strings if escape else None,
+                                        row_ids=row_ids)
+    return query, sql, sql_params, row_ids
 
 
 def _filename(resource: Resource, ext: str) -> str:
     return f"{resource.dataset.slug}-{str(resource.rid)[:8]}.{ext}"
 
 
-def _whole(query: engine.Query) -> bool:
-    """No filter, sort, projection or aggregate: the export is the same for every caller."""
-    return not (query.filters or query.sort or query.columns or query.is_aggregate)
+def _whole(query: engine.Query, row_ids: bool) -> bool:
+    """No filter, sort, projection, aggregate or `__id`: the same export for every caller."""
+    return not (query.filters or query.sort or query.columns or query.is_aggregate or row_ids)
 
 
 def _count(request: HttpRequest, resource: Resource) -> None:
@@ -158,11 +180,11 @@ def _stream(request: HttpRequest, chunks: Any, content_type: str,
     return response
 
 
-def _export(request: HttpRequest, resource: Resource, query: engine.Query, ext: str,
-            content_type: str, chunks: Any) -> HttpResponse:
+def _export(request: HttpRequest, resource: Resource, query: engine.Query, row_ids: bool,
+            ext: str, content_type: str, chunks: Any) -> HttpResponse:
     _count(request, resource)
     filename = _filename(resource, ext)
-    if not _whole(query):
+    if not _whole(query, row_ids):
         return _stream(request, chunks, content_type, filename)
     path = _cached_export(resource, ext, chunks)
     return serve_file(request, path, content_type=content_type, filename=filename,
@@ -171,33 +193,39 @@ def _export(request: HttpRequest, resource: Resource, query: engine.Query, ext: 
 
 @router.get("/{rid}/data/csv/", summary="Export CSV (flux)")
 def export_csv(request: HttpRequest, rid: str) -> HttpResponse:
-    """All matching rows as CSV, streamed; cells starting with = + - @ are neutralised."""
+    """All matching rows as CSV, streamed; cells starting with = + - @ are neutralised.
+
+    Same filters as `/data/`; `row_ids=true` adds the `__id` row numbers (left out by default).
+    """
     resource, _actor = _readable(request, rid, "export_csv")
-    query, sql, params = _export_sql(request, resource, escape=True)
-    return _export(request, resource, query, "csv", "text/csv; charset=utf-8",
+    query, sql, params, row_ids = _export_sql(request, resource, escape=True)
+    return _export(request, resource, query, row_ids, "csv", "text/csv; charset=utf-8",
                    lambda: engine.stream_copy(sql, params, "FORMAT csv, HEADER true, "
                                                            "DELIMITER ','"))
 
 
 @router.get("/{rid}/data/json/", summary="Export JSON (flux)")
 def export_json(request: HttpRequest, rid: str) -> HttpResponse:
-    """All matching rows as a JSON array, streamed."""
+    """All matching rows as a JSON array, streamed (`row_ids=true` adds `__id`)."""
     resource, _actor = _readable(request, rid, "export_json")
-    query, sql, params = _export_sql(request, resource)
-    return _export(request, resource, query, "json", "application/json",
+    query, sql, params, row_ids = _export_sql(request, resource)
+    return _export(request, resource, query, row_ids, "json", "application/json",
                    lambda: engine.stream_copy(sql, params, "FORMAT json, ARRAY true"))
 
 
 @router.get("/{rid}/data/parquet/", summary="Export Parquet")
 def export_parquet(request: HttpRequest, rid: str) -> HttpResponse:
-    """All matching rows as a Parquet file (the version's reference file when unfiltered)."""
+    """All matching rows as a Parquet file (`row_ids=true` adds `__id`).
+
+    Unfiltered, it is the version's reference file, whose SHA-256 the catalogue publishes.
+    """
     resource, _actor = _readable(request, rid, "export_parquet")
-    query, sql, params = _export_sql(request, resource)
+    query, sql, params, row_ids = _export_sql(request, resource)
     _count(request, resource)
     version = resource.current_version
     filename = _filename(resource, "parquet")
     content_type = "application/vnd.apache.parquet"
-    if _whole(query):
+    if _whole(query, row_ids):
         return serve_file(request, version.file_path, content_type=content_type,
                           filename=filename, etag=version.sha256)
     fd, tmp = tempfile.mkstemp(suffix=".parquet")
@@ -236,15 +264,17 @@ def geometry_expr(columns: list[dict[str, str]], geometry_column: str) -> str | 
 
 @router.get("/{rid}/data/geojson/", summary="Export GeoJSON (flux)")
 def export_geojson(request: HttpRequest, rid: str) -> HttpResponse:
-    """Matching rows as a GeoJSON FeatureCollection (when the data has a geometry)."""
+    """Matching rows as a GeoJSON FeatureCollection (`row_ids=true` adds `__id`)."""
     resource, _actor = _readable(request, rid, "export_geojson")
     version = resource.current_version
     geom = geometry_expr(version.columns, version.geometry_column)
     if geom is None:
         raise ApiError(400, "no_geometry", _("Cette ressource n’a pas de géométrie (ni colonne "
                                              "GeoJSON, ni latitude/longitude)."))
-    query, sql, params = _export_sql(request, resource)
+    query, sql, params, row_ids = _export_sql(request, resource)
     props = [c["name"] for c in version.columns if c["name"] != version.geometry_column]
+    if row_ids:
+        props.insert(0, engine.ID_COLUMN)
     wrapped = (
         f"SELECT '{{\"type\":\"Feature\",\"geometry\":' || coalesce({geom}, 'null') || "  # noqa: S608
         f"',\"properties\":' || CAST(to_json(struct_pack({_struct(props)})) AS VARCHAR) || '}}' "
@@ -264,7 +294,8 @@ def export_geojson(request: HttpRequest, rid: str) -> HttpResponse:
             first = False
         yield b"\n]}\n"
 
-    return _export(request, resource, query, "geojson", "application/geo+json", generate)
+    return _export(request, resource, query, row_ids, "geojson", "application/geo+json",
+                   generate)
 
 
 def _struct(names: list[str]) -> str:
