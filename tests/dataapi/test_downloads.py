@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import io
+import re
 
 import pyarrow.parquet as pq
 import pytest
@@ -97,7 +98,8 @@ ORDER_ROWS = 250_000  # more than one row group (122,880 rows): DuckDB reads the
 
 @pytest.mark.django_db
 def test_unsorted_exports_and_pages_come_in_id_order(client, editor, org, many_threads):
-    lines = ["n;nom"] + [f"{i};{'=x' if i % 3 == 0 else 'n'}{i}" for i in range(1, ORDER_ROWS + 1)]
+    lines = ["n;nom;lat;lon"] + [f"{i};{'=x' if i % 3 == 0 else 'n'}{i};48.1;-4.4"
+                                 for i in range(1, ORDER_ROWS + 1)]
     big = make_resource(editor, make_dataset(editor, org, title="Ordre"),
                         ("\n".join(lines) + "\n").encode())
     first, second = (_body(client.get(url(big, "csv/") + "?n__greater=0")) for _ in range(2))
@@ -110,6 +112,8 @@ def test_unsorted_exports_and_pages_come_in_id_order(client, editor, org, many_t
     assert [row["__id"] for row in page["data"]] == list(range(10_001, 20_001))
     escaped = client.get(url(big, "") + "?page=2&page_size=1000&nom__contains=x").json()
     assert [row["__id"] for row in escaped["data"]] == list(range(3003, 6001, 3))
+    features = _body(client.get(url(big, "geojson/") + "?n__greater=0"))
+    assert [int(n) for n in re.findall(rb'"n":(\d+)', features)] == ids
 
 
 @pytest.mark.django_db
