@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import os
 import re
 import socket
 import subprocess
@@ -18,6 +17,7 @@ import pytest
 from spld.core.compression import accepted, compress_stream
 from tests.catalog.helpers import make_dataset, make_resource
 from tests.live_support import PORTS
+from tests.process_support import clean_env
 
 
 def _decode(data: bytes, encoding: str) -> bytes:
@@ -111,11 +111,15 @@ def _get(url: str, **headers: str):
 
 def test_production_server_serves_hashed_precompressed_static_files(tmp_path: Path):
     """`spld collectstatic` then `spld serve` (gunicorn): hashed names, a year, immutable."""
-    env = {**os.environ, "SPLD_DATA_DIR": str(tmp_path), "SPLD_SECRET_KEY": "x" * 50,
-           "DJANGO_SETTINGS_MODULE": "spld.settings"}
-    env.pop("SPLD_DATABASE_URL", None)
+    data = tmp_path / "data"
+    data.mkdir()
+    env = clean_env(tmp_path, SPLD_ENV_FILE="", SPLD_DATA_DIR=str(data),
+                    SPLD_SECRET_KEY="x" * 50, SPLD_LOG_ORIGIN="test.example/log",
+                    SPLD_VAULT_MASTER_KEY_PATH=str(tmp_path / "secrets" / "vault-master.key"))
     spld = [sys.executable, "-m", "spld.cli"]
-    subprocess.run([*spld, "migrate", "--noinput", "-v0"], env=env, check=True, timeout=300)
+    # A production start: migrated database and keys (the server refuses to start without).
+    for step in (["migrate", "--noinput", "-v0"], ["keys", "init"], ["log", "init-key"]):
+        subprocess.run([*spld, *step], env=env, check=True, timeout=300, capture_output=True)
     subprocess.run([*spld, "collectstatic", "--noinput", "-v0"], env=env, check=True,
                    timeout=300)
     port = _free_port()
