@@ -154,4 +154,6 @@ def test_search_french_stemming_accents_and_facets(client, editor, org, other_or
     facets = {f: {e["value"]: e["count"] for e in v} for f, v in body["facets"].items()}
     assert facets["theme"] == {"ENVI": 2, "ENER": 1}
     assert facets["publisher"] == {org.slug: 2, other_org.slug: 1}
-    assert client.get("/api/1/datasets/?sort=nope").status_code == 400
+    bad_sort = client.get("/api/1/datasets/?sort=nope")  # an enum of the OpenAPI document
+    assert bad_sort.status_code == 422
+    assert bad_sort.json()["error"]["fields"][0]["field"] == "sort"

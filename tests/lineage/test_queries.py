@@ -52,7 +52,7 @@ def test_graph_query(client, pipeline):
     assert client.get("/api/1/lineage", {"node": "dataset:nope:x"}).status_code == 404
     assert client.get("/api/1/lineage", {"node": "table:x:y"}).status_code == 404
     assert client.get("/api/1/lineage", {"node": "job:eau-du-ponant:report",
-                                         "depth": 99}).status_code == 400
+                                         "depth": 99}).status_code == 422  # schema bound
     assert client.get("/api/1/lineage").status_code == 422
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Field, Router
 
 from spld.accounts.auth import token_or_session
 from spld.catalog import selectors, services, tasks
@@ -16,10 +16,12 @@ from spld.catalog.fetch import FetchError
 from spld.catalog.models import Dataset, Resource
 from spld.catalog.schemas import DatasetCreate, DatasetUpdate, ResourceCreate
 from spld.core.api_errors import ApiError
+from spld.core.pagination import Page
 from spld.core.permissions import has_perm
 from spld.dataapi.actors import current_actor
 
 router = Router(tags=["catalogue"])
+Sort = Literal[("", *selectors.SORTS)]  # type: ignore[valid-type]
 
 
 def resource_json(request: HttpRequest, resource: Resource) -> dict[str, Any]:
@@ -77,8 +79,9 @@ def _dataset(request: HttpRequest, slug: str) -> Dataset:
 
 @router.get("/", summary="Rechercher des jeux de données", response={200: dict})
 def search(request: HttpRequest, q: str = "", publisher: str = "", theme: str = "",
-           licence: str = "", access_level: str = "", commune: str = "", sort: str = "",
-           page: int = 1, page_size: int = 20) -> dict[str, Any]:
+           licence: str = "", access_level: str = "", commune: str = "", sort: Sort = "",
+           page: Page = 1, page_size: Annotated[int, Field(ge=1, le=100)] = 20
+           ) -> dict[str, Any]:
     """Full text (French stemming, accents ignored) with facets and sorting."""
     if sort and sort not in selectors.SORTS:
         raise ApiError(400, "bad_query", _("Tri inconnu ; valeurs : {v}.").format(
@@ -121,6 +124,10 @@ def create(request: HttpRequest, body: DatasetCreate, publisher: str = "") -> tu
     org = getattr(actor, "organization", None)
     if publisher:
         org = Organization.objects.filter(slug=publisher).first()
+        if org is None:
+            raise ApiError(422, "unknown_reference", _("Organisation inconnue : {s}.").format(
+                s=publisher[:100]), [{"loc": ["query", "publisher"], "field": "publisher",
+                                      "message": publisher[:100]}])
     if org is None:
         raise ApiError(400, "bad_query", _("Précisez l’organisation productrice (?publisher=)."))
     dataset = services.create_dataset(actor=actor, publisher=org, title=body.title,

@@ -296,6 +296,10 @@ def catalog_view(request: HttpRequest, ext: str = "") -> HttpResponse:
         page = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page = 1
+    from spld.core.pagination import page_problem
+
+    if problem := page_problem(page):  # the bound of every paginated list (offset overflow)
+        return HttpResponse(problem, status=400, content_type="text/plain; charset=utf-8")
     return _respond(catalog_graph(page, ext, request.GET.get("publisher", "")[:80]), ext)
 
 

@@ -116,7 +116,9 @@ class Dataset(PublicRecord):
             errors["general_interest"] = _g("L’intérêt général servi est obligatoire.")
         if not (self.retention_period or "").strip():
             errors["retention_period"] = _g("La durée de conservation est obligatoire.")
-        if self.access_level == self.AccessLevel.OPEN and not LICENCES[self.licence][2]:
+        if self.licence not in LICENCES:  # the choices check names the field
+            pass
+        elif self.access_level == self.AccessLevel.OPEN and not LICENCES[self.licence][2]:
             errors["licence"] = _g("Un jeu de données ouvert doit avoir une licence ouverte.")
         if self.temporal_start and self.temporal_end and self.temporal_start > self.temporal_end:
             errors["temporal_end"] = _g("La fin de la période précède son début.")

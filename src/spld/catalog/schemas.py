@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Schema
 from pydantic import Field
+
+from spld.catalog.vocabularies import FREQUENCIES, LICENCES
+from spld.core.schemas import PartialSchema
+
+# The lists the model accepts, as enums in the OpenAPI document (an unknown value is a 422
+# naming the field, never a lookup error).
+Licence = Literal[tuple(LICENCES)]  # type: ignore[valid-type]
+AccessLevel = Literal["open", "shared", "restricted"]
+Frequency = Literal[tuple(FREQUENCIES)]  # type: ignore[valid-type]
 
 
 class DatasetCreate(Schema):
@@ -16,13 +25,13 @@ class DatasetCreate(Schema):
     contact_point: str = ""
     themes: list[str] = []
     keywords: list[str] = []
-    licence: str = "etalab-2.0"
-    access_level: str = "open"
+    licence: Licence = "etalab-2.0"
+    access_level: AccessLevel = "open"
     spatial: list[str] = []
     spatial_geometry: dict[str, Any] | None = None
     temporal_start: dt.date | None = None
     temporal_end: dt.date | None = None
-    frequency: str = "UNKNOWN"
+    frequency: Frequency = "UNKNOWN"
     conforms_to: str = ""
     schema_: dict[str, Any] | None = Field(None, alias="schema")
     purpose: str
@@ -31,19 +40,21 @@ class DatasetCreate(Schema):
     publish: bool = False
 
 
-class DatasetUpdate(Schema):
+class DatasetUpdate(PartialSchema):
+    nullable = frozenset({"spatial_geometry", "temporal_start", "temporal_end", "schema_"})
+
     title: str | None = Field(None, min_length=1, max_length=250)
     description: str | None = None
     contact_point: str | None = None
     themes: list[str] | None = None
     keywords: list[str] | None = None
-    licence: str | None = None
-    access_level: str | None = None
+    licence: Licence | None = None
+    access_level: AccessLevel | None = None
     spatial: list[str] | None = None
     spatial_geometry: dict[str, Any] | None = None
     temporal_start: dt.date | None = None
     temporal_end: dt.date | None = None
-    frequency: str | None = None
+    frequency: Frequency | None = None
     conforms_to: str | None = None
     schema_: dict[str, Any] | None = Field(None, alias="schema")
     purpose: str | None = None

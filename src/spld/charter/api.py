@@ -1,15 +1,15 @@
 """JSON API of the charter: memberships and transitions, assessments, alerts, evaluations."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: ninja's @paginate resolves string annotations in
+# its own module, where MembershipFilter is unknown.
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import paginate
 
 from spld.accounts.auth import token_or_session
 from spld.charter import indicators as registry
@@ -35,10 +35,17 @@ from spld.charter.schemas import (
     TransitionIn,
 )
 from spld.core.api_errors import ApiError
+from spld.core.pagination import BoundedPageNumberPagination
 from spld.core.permissions import require
 from spld.organizations.models import Organization
 
 router = Router(tags=["charte"])
+# The statuses as an enum in the OpenAPI document: every value it lists is accepted.
+MembershipStatus = Literal[("", *Membership.Status.values)]  # type: ignore[valid-type]
+
+
+class MembershipFilter(Schema):
+    status: MembershipStatus = ""
 T = TypeVar("T")
 
 
@@ -62,15 +69,12 @@ def _membership(slug: str) -> Membership:
 
 
 @router.get("/memberships", response=list[MembershipOut], summary="Adhésions à la charte")
-@paginate(PageNumberPagination, page_size=50)
-def list_memberships(request: HttpRequest, status: str = ""):  # type: ignore[no-untyped-def]
+@paginate(BoundedPageNumberPagination, page_size=50)
+def list_memberships(request: HttpRequest, filters: Query[MembershipFilter]):  # type: ignore[no-untyped-def]
     """Every membership with its status; filter with `?status=active`."""
     qs = selectors.memberships()
-    if status:
-        if status not in Membership.Status.values:
-            raise ApiError(400, "bad_request", f"Statut inconnu : {status[:40]}. Valeurs : "
-                           + ", ".join(Membership.Status.values))
-        qs = qs.filter(status=status)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
     return qs
 
 
@@ -161,7 +165,7 @@ def decide(request: HttpRequest, slug: str, body: DecisionIn) -> Membership:
 
 
 @router.get("/alerts", response=list[AlertOut], summary="Alertes émises")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def list_alerts(request: HttpRequest, organization: str = ""):  # type: ignore[no-untyped-def]
     """Alerts raised against signatories (automatic proposals excluded)."""
     qs = selectors.public_alerts()

@@ -34,12 +34,85 @@ def _field_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for err in errors:
         loc = [str(part) for part in err.get("loc", ())]
-        out.append({"loc": loc, "field": ".".join(loc[1:] or loc), "message": err.get("msg", "")})
+        # A body error is located as ("body", <parameter name>, field…): name the field.
+        path = loc[2:] if loc[:1] == ["body"] and len(loc) > 2 else loc[1:] or loc
+        out.append({"loc": loc, "field": ".".join(path), "message": err.get("msg", "")})
     return out
+
+
+ERROR_SCHEMA: dict[str, Any] = {
+    "title": "Error",
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string", "description": "Code stable (validation_error…)"},
+                "message": {"type": "string", "description": "Message en français"},
+                "fields": {"type": "array", "items": {"type": "object"},
+                           "description": "Champs en cause : loc, field, message"},
+            },
+        },
+    },
+}
+ERROR_DESCRIPTIONS = {
+    400: "Requête invalide (paramètre mal formé, octet nul…)",
+    401: "Authentification requise : jeton absent, inconnu ou révoqué",
+    403: "Action non autorisée pour ce jeton ou ce compte",
+    404: "Ressource ou référence introuvable",
+    409: "Conflit avec l’état de la ressource",
+    413: "Fichier trop volumineux",
+    422: "Valeurs invalides ; « fields » nomme chaque champ en cause",
+    429: "Trop de requêtes : réessayez plus tard",
+    503: "Service pas encore configuré",
+}
+# Reads that accept an optional token (shared or restricted data): 401 and 403 there too.
+_OPTIONAL_AUTH = ("/api/1/datasets", "/api/1/resources")
+
+
+def error_statuses(path: str, method: str, operation: dict[str, Any]) -> list[int]:
+    """Every error status an operation can answer, from what the operation does."""
+    statuses = [400, 404, 422, 429]  # malformed, unknown reference, invalid value, throttled
+    if operation.get("security") or path.startswith(_OPTIONAL_AUTH):
+        statuses += [401, 403]
+    if method != "get":
+        statuses.append(409)  # state conflicts: duplicates, illegal transitions
+    if method == "put" and path.endswith("/file"):
+        statuses.append(413)
+    if path.endswith("/log/checkpoint"):
+        statuses.append(503)
+    return sorted(statuses)
+
+
+def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """Declare, on every operation of an OpenAPI document, its error statuses and envelope."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    content = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path, item in schema.get("paths", {}).items():
+        for method, operation in item.items():
+            for param in operation.get("parameters", []):
+                # A parameter parsed by hand (to answer 400s) has a text default in Python.
+                if param.get("schema", {}).get("type") == "integer" and not isinstance(
+                        param["schema"].get("default", 0), int):
+                    del param["schema"]["default"]
+            responses = operation.setdefault("responses", {})
+            for status in error_statuses(path, method, operation):
+                if status not in responses and str(status) not in responses:
+                    responses[status] = {"description": ERROR_DESCRIPTIONS[status],
+                                         "content": content}
+    return schema
 
 
 def install(api: NinjaAPI) -> None:
     """Register the handlers that turn every failure into the error envelope."""
+    build_schema = api.get_openapi_schema
+
+    def get_openapi_schema(*args: Any, **kwargs: Any) -> Any:
+        return document_errors(build_schema(*args, **kwargs))
+
+    api.get_openapi_schema = get_openapi_schema  # type: ignore[method-assign]
 
     def respond(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
         return api.create_response(request, body, status=status)

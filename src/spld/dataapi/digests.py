@@ -11,13 +11,16 @@ from typing import Any
 from spld.dataapi import engine
 
 CSV_OPTIONS = "FORMAT csv, HEADER true, DELIMITER ','"
+# Bumped whenever the export's bytes change for the same Parquet (2: no `__id` by default;
+# 3: rows always in `__id` order).
+EXPORT_FORMAT = 3
 
 
 def full_export_sql(version: Any, *, escape: bool) -> tuple[str, list[Any]]:
     """The SELECT of an unfiltered export of a version (the same one the export endpoints run)."""
     strings = {c["name"] for c in version.columns if c["type"] in ("string", "geojson")}
     return engine.select_sql(engine.Query(), str(version.file_path), version.column_names,
-                             escape_formulas=strings if escape else None)
+                             escape_formulas=strings if escape else None, row_ids=False)
 
 
 def csv_digest(version: Any) -> tuple[int, str]:
@@ -25,7 +28,7 @@ def csv_digest(version: Any) -> tuple[int, str]:
     sidecar = version.file_path.with_name(version.file_path.name + ".csv-digest.json")
     with contextlib.suppress(OSError, ValueError, KeyError):
         cached = json.loads(sidecar.read_text())
-        if cached["parquet_sha256"] == version.sha256:
+        if cached["parquet_sha256"] == version.sha256 and cached["format"] == EXPORT_FORMAT:
             return int(cached["bytes"]), str(cached["sha256"])
     sql, params = full_export_sql(version, escape=True)
     digest, size = hashlib.sha256(), 0
@@ -35,7 +38,8 @@ def csv_digest(version: Any) -> tuple[int, str]:
     # Written whole then renamed, so that a concurrent reader never sees half a file.
     tmp = sidecar.with_name(sidecar.name + f".{os.getpid()}.tmp")
     with contextlib.suppress(OSError):
-        tmp.write_text(json.dumps({"parquet_sha256": version.sha256, "bytes": size,
+        tmp.write_text(json.dumps({"parquet_sha256": version.sha256, "format": EXPORT_FORMAT,
+                                   "bytes": size,
                                    "sha256": digest.hexdigest()}))
         os.replace(tmp, sidecar)
     return size, digest.hexdigest()

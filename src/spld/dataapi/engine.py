@@ -9,6 +9,7 @@ sends is ever formatted into SQL text.
 from __future__ import annotations
 
 import contextlib
+import csv
 import datetime as dt
 import decimal
 import functools
@@ -23,6 +24,7 @@ import duckdb
 from django.utils.translation import gettext as _
 
 from spld.catalog.ingest import ID_COLUMN, parquet_rows, quote_ident
+from spld.core.pagination import page_problem
 
 MAX_PAGE_SIZE = 10_000
 DEFAULT_PAGE_SIZE = 20
@@ -32,7 +34,7 @@ AGGREGATES = ("count", "avg", "min", "max", "sum")
 OPERATORS = (*FILTER_OPS, "sort", "groupby", *AGGREGATES)
 RESERVED = ("page", "page_size", "columns")
 _COMPARE = {"less": "<=", "greater": ">=", "strictly_less": "<", "strictly_greater": ">",
-            "exact": "=", "differs": "IS DISTINCT FROM"}
+            "exact": "=", "differs": "<>"}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COUNTS_IN_MEMORY = 5_000  # values of one column whose counts are kept in memory (bounded LRU)
 
@@ -171,6 +173,77 @@ def _convert(value: str, kind: str, column: str) -> Any:
     return value
 
 
+def _split_list(value: str) -> list[str]:
+    """`a,"b, c",d` → [a, "b, c", d]: double quotes keep commas (PostgREST's `in.(…)`)."""
+    return [v for v in next(csv.reader([value], skipinitialspace=False), []) if v != ""]
+
+
+def _filter(column: str, op: str, value: str, kind: str, key: str) -> tuple[str, str, Any]:
+    """One (column, operator, typed value) filter."""
+    if op in ("isnull", "isnotnull"):
+        return (column, op, None)
+    if op in ("contains", "notcontains"):
+        return (column, op, value)
+    if op in ("in", "notin"):
+        if value.startswith("(") and value.endswith(")"):
+            value = value[1:-1]
+        items = _split_list(value)
+        if not items:
+            raise QueryError(_("« {key} » attend une liste de valeurs séparées par des "
+                               "virgules.").format(key=key[:100]))
+        return (column, op, [_convert(v, kind, column) for v in items])
+    return (column, op, _convert(value, kind, column))
+
+
+def _top_level_items(text: str) -> list[str]:
+    """Split `a.1,b.in.(2,3),c."x,y"` at the commas outside parentheses and quotes."""
+    items, depth, quoted, start = [], 0, False, 0
+    for i, char in enumerate(text):
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char == "(":
+            depth += 1
+        elif not quoted and char == ")":
+            depth -= 1
+        elif not quoted and depth == 0 and char == ",":
+            items.append(text[start:i])
+            start = i + 1
+    items.append(text[start:])
+    return [item.strip() for item in items if item.strip()]
+
+
+def _or_group(value: str, key: str, known: Any, kinds: dict[str, str]) -> list[Any]:
+    """`or=(col__op.value,…)`: filters of which at least one must hold."""
+    text = value.strip()
+    if not (text.startswith("(") and text.endswith(")")):
+        raise QueryError(_("« or » s’écrit or=(colonne__opérateur.valeur,…)."),
+                         [{"field": key}])
+    group = []
+    for item in _top_level_items(text[1:-1]):
+        found = None
+        for start in range(len(item)):
+            if not item.startswith("__", start):
+                continue
+            rest = item[start + 2:]
+            op, dot, raw = rest.partition(".")
+            if op.lower() in FILTER_OPS and (dot or op.lower() in ("isnull", "isnotnull")):
+                found = (item[:start], op.lower(), raw)
+                break
+        if found is None:
+            raise QueryError(
+                _("Condition « {item} » invalide dans « or » : colonne__opérateur.valeur avec "
+                  "les opérateurs {ops}.").format(item=item[:100], ops=", ".join(FILTER_OPS)),
+                [{"field": key, "valid_operators": list(FILTER_OPS)}])
+        column, op, raw = found
+        known(column, key)
+        if len(raw) > 1 and raw.startswith('"') and raw.endswith('"'):
+            raw = raw[1:-1]
+        group.append(_filter(column, op, raw, kinds[column], key))
+    if not group:
+        raise QueryError(_("« or » attend au moins une condition."), [{"field": key}])
+    return group
+
+
 def parse_query(params: Mapping[str, Any], columns: dict[str, str], *,
                 paged: bool = True) -> Query:
     """Read tabular-API parameters against the version's columns {name: type}."""
@@ -199,8 +272,9 @@ def parse_query(params: Mapping[str, Any], columns: dict[str, str], *,
                 except ValueError as exc:
                     raise QueryError(_("« {key} » doit être un entier.").format(key=key)) from exc
                 if key == "page":
-                    if number < 1:
-                        raise QueryError(_("« page » commence à 1."))
+                    problem = page_problem(number)
+                    if problem:
+                        raise QueryError(problem, [{"field": "page", "message": problem}])
                     query.page = number
                 else:
                     if not 1 <= number <= MAX_PAGE_SIZE:
@@ -208,11 +282,15 @@ def parse_query(params: Mapping[str, Any], columns: dict[str, str], *,
                             max=MAX_PAGE_SIZE))
                     query.page_size = number
             continue
+        if key.lower() == "or":
+            query.filters.append(("", "or", _or_group(value, key, known, kinds)))
+            continue
         column, sep, op = key.rpartition("__")
+        op = op.lower()  # operators are case-insensitive, as in api-tabular (PostgREST)
         if not sep or op not in OPERATORS:
             raise QueryError(
                 _("Paramètre inconnu « {key} ». Paramètres acceptés : page, page_size, columns, "
-                  "et <colonne>__<opérateur> avec les opérateurs {ops} ; colonnes valides : "
+                  "or, et <colonne>__<opérateur> avec les opérateurs {ops} ; colonnes valides : "
                   "{valid}.").format(key=key[:100], ops=", ".join(OPERATORS),
                                       valid=", ".join(valid_columns)),
                 [{"field": key[:100], "valid_columns": valid_columns,
@@ -220,9 +298,9 @@ def parse_query(params: Mapping[str, Any], columns: dict[str, str], *,
         known(column, key)
         kind = kinds[column]
         if op == "sort":
-            if value not in ("asc", "desc"):
+            if value.lower() not in ("asc", "desc"):
                 raise QueryError(_("« {key} » vaut asc ou desc.").format(key=key))
-            query.sort.append((column, value))
+            query.sort.append((column, value.lower()))
         elif op == "groupby":
             query.groupby.append(column)
         elif op in AGGREGATES:
@@ -231,20 +309,15 @@ def parse_query(params: Mapping[str, Any], columns: dict[str, str], *,
                                    "{column} est de type {kind}.").format(op=op, column=column,
                                                                          kind=kind))
             query.aggregates.append((column, op))
-        elif op in ("isnull", "isnotnull"):
-            query.filters.append((column, op, None))
-        elif op in ("contains", "notcontains"):
-            query.filters.append((column, op, value))
-        elif op in ("in", "notin"):
-            items = [v for v in value.split(",") if v != ""]
-            if not items:
-                raise QueryError(_("« {key} » attend une liste de valeurs séparées par des "
-                                   "virgules.").format(key=key))
-            query.filters.append((column, op, [_convert(v, kind, column) for v in items]))
         else:
-            query.filters.append((column, op, _convert(value, kind, column)))
+            query.filters.append(_filter(column, op, value, kind, key))
     if not paged:
         query.page, query.page_size = 1, 0
+    if query.columns and query.is_aggregate:
+        # As api-tabular: the output columns of an aggregation are the groups and aggregates.
+        raise QueryError(_("« columns » ne se combine pas avec une agrégation (groupby, count, "
+                           "avg, min, max, sum) : les colonnes rendues sont les colonnes "
+                           "regroupées et les agrégats."), [{"field": "columns"}])
     if query.is_aggregate:
         allowed_sort = set(query.groupby)
         bad = [c for c, _d in query.sort if c not in allowed_sort]
@@ -254,30 +327,39 @@ def parse_query(params: Mapping[str, Any], columns: dict[str, str], *,
     return query
 
 
+def _condition(column: str, op: str, value: Any, params: list[Any]) -> str:
+    """SQL of one filter; like PostgreSQL, negative filters leave out NULLs (unknown)."""
+    if op == "or":
+        return "(" + " OR ".join(_condition(c, o, v, params) for c, o, v in value) + ")"
+    col = quote_ident(column)
+    if op == "isnull":
+        return f"{col} IS NULL"
+    if op == "isnotnull":
+        return f"{col} IS NOT NULL"
+    if op in ("contains", "notcontains"):
+        params.append(value)
+        test = f"contains(lower(CAST({col} AS VARCHAR)), lower(?))"
+        return f"NOT {test}" if op == "notcontains" else test
+    if op in ("in", "notin"):
+        params.extend(value)
+        marks = ", ".join("?" for _v in value)
+        return f"{col} {'NOT ' if op == 'notin' else ''}IN ({marks})"
+    params.append(value)
+    return f"{col} {_COMPARE[op]} ?"
+
+
 def where_clause(query: Query) -> tuple[str, list[Any]]:
     """WHERE … with bound parameters."""
-    parts: list[str] = []
     params: list[Any] = []
-    for column, op, value in query.filters:
-        col = quote_ident(column)
-        if op == "isnull":
-            parts.append(f"{col} IS NULL")
-        elif op == "isnotnull":
-            parts.append(f"{col} IS NOT NULL")
-        elif op == "contains":
-            parts.append(f"contains(lower(CAST({col} AS VARCHAR)), lower(?))")
-            params.append(value)
-        elif op == "notcontains":
-            parts.append(f"NOT coalesce(contains(lower(CAST({col} AS VARCHAR)), lower(?)), false)")
-            params.append(value)
-        elif op in ("in", "notin"):
-            marks = ", ".join("?" for _v in value)
-            parts.append(f"{col} {'NOT ' if op == 'notin' else ''}IN ({marks})")
-            params.extend(value)
-        else:
-            parts.append(f"{col} {_COMPARE[op]} ?")
-            params.append(value)
+    parts = [_condition(column, op, value, params) for column, op, value in query.filters]
     return (" WHERE " + " AND ".join(parts)) if parts else "", params
+
+
+def order_by(columns: list[tuple[str, str]], *, name: Any = None) -> str:
+    """ORDER BY terms with PostgreSQL's NULL order (api-tabular): last if ascending, else first."""
+    name = name or quote_ident
+    return ", ".join(f"{name(c)} {d.upper()} NULLS {'FIRST' if d == 'desc' else 'LAST'}"
+                     for c, d in columns)
 
 
 def source(path: str) -> str:
@@ -343,8 +425,7 @@ def _rollup_select(query: Query, table: str, names: dict[tuple[str, str], str]) 
         value = (f"CAST({names[(column, 'sum')]} AS DOUBLE) / nullif({names[(column, 'count')]}, 0)"
                  if fn == "avg" else names[(column, fn)])
         outputs.append(f"{value} AS {quote_ident(f'{column}__{fn}')}")
-    order = ", ".join(f"g {direction.upper()}" for _c, direction in
-                      (query.sort or [(query.groupby[0], "asc")]))
+    order = order_by(query.sort or [(query.groupby[0], "asc")], name=lambda _c: "g")
     return f"SELECT {', '.join(outputs)} FROM {table} ORDER BY {order}"
 
 
@@ -382,7 +463,7 @@ def select_sql(query: Query, path: str, all_columns: list[str], *,
         order = [*query.sort, (ID_COLUMN, "asc")] if all(
             c != ID_COLUMN for c, _d in query.sort) else query.sort
     if order:
-        sql += " ORDER BY " + ", ".join(f"{quote_ident(c)} {d.upper()}" for c, d in order)
+        sql += " ORDER BY " + order_by(order)
     return sql, params
 
 

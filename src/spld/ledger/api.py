@@ -1,9 +1,10 @@
 """JSON API of the transparency log under /api/1/log/ (public, no authentication)."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router
+from pydantic import WithJsonSchema
 
 from spld.core.api_errors import ApiError
 from spld.ledger import log, selectors
@@ -12,6 +13,17 @@ from spld.ledger.schemas import CheckpointOut, ConsistencyOut, EntryOut, Inclusi
 router = Router(tags=["journal de transparence"])
 
 MAX_ENTRIES = 1000
+MAX_COUNT = 10**18 - 1  # parse_count reads at most 18 digits
+
+
+def _integer(minimum: int = 0, maximum: int = MAX_COUNT) -> Any:
+    """Typed as an integer in the OpenAPI document; parsed here so that bad values get 400s."""
+    return Annotated[str, WithJsonSchema({"type": "integer", "minimum": minimum,
+                                          "maximum": maximum})]
+
+
+Count = _integer()
+Size = _integer(minimum=1)
 
 
 def _count(value: str | None, field: str, *, optional: bool = False) -> int | None:
@@ -33,7 +45,7 @@ def _bad(exc: selectors.BadRequest) -> ApiError:
 
 
 @router.get("/entries/{index}", response=EntryOut, summary="Une entrée du journal")
-def get_entry(request: HttpRequest, index: str) -> dict[str, Any]:
+def get_entry(request: HttpRequest, index: Count) -> dict[str, Any]:
     """Entry `index`: exact leaf bytes (base64), leaf hash and the public payload."""
     i = _count(index, "index")
     entry = selectors.entry(i)  # type: ignore[arg-type]
@@ -44,7 +56,8 @@ def get_entry(request: HttpRequest, index: str) -> dict[str, Any]:
 
 @router.get("/entries", response=list[EntryOut], summary="Des entrées consécutives")
 def list_entries(
-    request: HttpRequest, start: str | None = "0", limit: str | None = "100"
+    request: HttpRequest, start: Count = 0,  # type: ignore[assignment]
+    limit: _integer(minimum=1, maximum=MAX_ENTRIES) = 100,  # type: ignore[valid-type]
 ) -> list[dict[str, Any]]:
     """Entries from `start`, at most `limit` (≤ 1000), in index order."""
     first = _count(start, "start")
@@ -56,7 +69,7 @@ def list_entries(
 
 @router.get("/proof/inclusion", response=InclusionOut, summary="Preuve d’inclusion")
 def inclusion_proof(
-    request: HttpRequest, index: str | None = None, size: str | None = None
+    request: HttpRequest, index: Count = "", size: Size = ""
 ) -> dict[str, Any]:
     """RFC 9162 inclusion proof of entry `index` in the tree of `size` (default: checkpoint)."""
     i = _count(index, "index")
@@ -69,7 +82,7 @@ def inclusion_proof(
 
 @router.get("/proof/consistency", response=ConsistencyOut, summary="Preuve de cohérence")
 def consistency_proof(
-    request: HttpRequest, first: str | None = None, second: str | None = None
+    request: HttpRequest, first: Size = "", second: Size = ""
 ) -> dict[str, Any]:
     """RFC 9162 consistency proof from size `first` to `second` (default: checkpoint)."""
     a = _count(first, "first")

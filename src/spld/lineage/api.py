@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.apps import apps
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from spld.accounts.auth import token_or_session
 from spld.core.api_errors import ApiError
@@ -19,10 +19,14 @@ from spld.lineage.models import DatasetAlias
 router = Router(tags=["lignage"])
 
 
+# Bounds and choices are in the OpenAPI document, so every value it allows is accepted.
+Depth = Annotated[int, Field(ge=0, le=selectors.MAX_DEPTH)]
+
+
 class GraphQuery(Schema):
     node: str
-    depth: int = 3
-    direction: str = "both"
+    depth: Depth = 3
+    direction: Literal["both", "upstream", "downstream"] = "both"
 
 
 @router.get("", summary="Graphe de lignage autour d’un nœud")
@@ -41,7 +45,7 @@ def lineage_graph(request: HttpRequest, params: Query[GraphQuery]) -> dict[str, 
 
 
 @router.get("/runs/{uuid:run_id}/upstream", summary="Lignage exact d’une exécution")
-def run_upstream(request: HttpRequest, run_id: uuid.UUID, depth: int = 10) -> dict[str, Any]:
+def run_upstream(request: HttpRequest, run_id: uuid.UUID, depth: Depth = 10) -> dict[str, Any]:
     """The jobs, runs and dataset versions this very run depended on (not merged across runs)."""
     if not 0 <= depth <= selectors.MAX_DEPTH:
         raise ApiError(400, "bad_request", _("depth est compris entre 0 et {m}.").format(

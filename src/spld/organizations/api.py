@@ -3,9 +3,10 @@
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from spld.core.api_auth import token_or_session
+from spld.core.pagination import BoundedPageNumberPagination
 from spld.organizations import selectors, services
 from spld.organizations.models import Organization
 from spld.organizations.schemas import OrganizationOut, OrganizationUpdate
@@ -14,7 +15,7 @@ router = Router(tags=["organisations"])
 
 
 @router.get("", response=list[OrganizationOut], summary="Liste des organisations")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def list_organizations(request: HttpRequest, kind: str = "", q: str = ""):  # type: ignore[no-untyped-def]
     """Partner organisations, 50 per page (`?page=N`)."""
     return selectors.organization_list(kind=kind, q=q[:100])
@@ -33,6 +34,6 @@ def update_organization(request: HttpRequest, slug: str, body: OrganizationUpdat
     """Change an organisation's public description (its administrators, SPLD admins)."""
     organization = get_object_or_404(Organization, slug=slug)
     changes = body.model_dump(exclude_unset=True)
-    if changes.get("website") is not None:
-        changes["website"] = str(changes["website"])
+    if "website" in changes:
+        changes["website"] = "" if changes["website"] is None else str(changes["website"])
     return services.update_organization(actor=request.auth, organization=organization, **changes)

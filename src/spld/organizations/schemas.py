@@ -3,6 +3,8 @@
 from ninja import Field, Schema
 from pydantic import HttpUrl
 
+from spld.core.schemas import PartialSchema
+
 
 class OrganizationOut(Schema):
     slug: str
@@ -17,7 +19,9 @@ class OrganizationOut(Schema):
     url: str = Field(..., alias="get_absolute_url")
 
 
-class OrganizationUpdate(Schema):
+class OrganizationUpdate(PartialSchema):
+    nullable = frozenset({"website"})  # null clears the address (an empty string is no URL)
+
     name: str | None = Field(None, min_length=2, max_length=200)
     description: str | None = Field(None, max_length=5000)
     territory: list[str] | None = None

@@ -8,8 +8,21 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from spld.core.schemas import PartialSchema
 
-class ProcessingIn(Schema):
+# null is accepted where the model column may be empty: a nullable column, a free text that
+# null clears (stored as ""), or the organisation (null: the token's own).
+_TEXTS = frozenset({"purpose_detail", "legal_text", "other_recipients", "processors",
+                    "recipient_category", "data_description", "reference", "actual_results",
+                    "footprint_note", "benefit", "decision_rule", "performance", "code_url",
+                    "documentation_url", "dpo_opinion", "data_subjects_opinion", "decision"})
+_NULLABLE = _TEXTS | {"organization", "start_date", "end_date", "recipient", "yearly_volume",
+                      "impact_assessment", "lineage_run"}
+
+
+class ProcessingIn(PartialSchema):
+    nullable = _NULLABLE
+
     organization: str | None = Field(None, description="Slug ; par défaut celle du jeton.")
     name: str | None = None
     description: str | None = None
@@ -34,7 +47,9 @@ class ProcessingIn(Schema):
     start_date: datetime.date | None = None
 
 
-class FlowIn(Schema):
+class FlowIn(PartialSchema):
+    nullable = _NULLABLE
+
     organization: str | None = None
     recipient: str | None = None
     recipient_category: str | None = None
@@ -50,7 +65,9 @@ class FlowIn(Schema):
     status: str | None = None
 
 
-class UsageIn(Schema):
+class UsageIn(PartialSchema):
+    nullable = _NULLABLE
+
     organization: str | None = None
     title: str | None = None
     description: str | None = None
@@ -80,7 +97,9 @@ class IndicatorsIn(Schema):
     points: list[IndicatorPoint]
 
 
-class AlgorithmIn(Schema):
+class AlgorithmIn(PartialSchema):
+    nullable = _NULLABLE
+
     organization: str | None = None
     note: str | None = Field(None, description="Note de révision publiée dans l’historique")
     name: str | None = None
@@ -125,7 +144,9 @@ class PiaImportIn(Schema):
     document: Any = Field(..., description="Export JSON de l’outil PIA de la CNIL")
 
 
-class AssessmentIn(Schema):
+class AssessmentIn(PartialSchema):
+    nullable = _NULLABLE
+
     title: str | None = None
     context: str | None = None
     necessity: str | None = None

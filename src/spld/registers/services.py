@@ -129,8 +129,10 @@ def create_data_flow(*, actor: Any, organization: Any, **fields: Any) -> DataFlo
     """Declare data shared by `organization`."""
     require(actor, "registers.edit", organization)
     with transaction.atomic():
-        flow = _save(actor=actor, instance=DataFlow(organization=organization), fields=fields,
-                     action="created")
+        flow = DataFlow(organization=organization)
+        if "status" in fields:
+            flow.status = fields.pop("status")
+        flow = _save(actor=actor, instance=flow, fields=fields, action="created")
         _validate_flow(flow)
         ledger.record(actor=actor, subject=flow, action="created")
     return flow

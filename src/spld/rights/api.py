@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest
 from django.urls import reverse
-from ninja import Router, Status
+from ninja import Field, Router, Status
 
 from spld.accounts.auth import token_auth
+from spld.core.pagination import MAX_OFFSET
 from spld.rights import schemas, selectors, services
 from spld.rights.models import ConsentRecord
 
@@ -53,13 +54,13 @@ def create_consent(request: HttpRequest, payload: schemas.ConsentCreate) -> Stat
 
 @router.get("", response=list[schemas.ConsentOut], auth=token_auth,
             summary="Consentements enregistrés par l’organisation")
-def list_consents(request: HttpRequest, state: str = "", limit: int = 100,
-                  offset: int = 0) -> list[dict[str, Any]]:
+def list_consents(request: HttpRequest, state: str = "",
+                  limit: Annotated[int, Field(ge=1, le=1000)] = 100,
+                  offset: Annotated[int, Field(ge=0, le=MAX_OFFSET)] = 0) -> list[dict[str, Any]]:
     """The organisation's own consent records (to learn about withdrawals)."""
     actor = request.auth  # type: ignore[attr-defined]
     qs = selectors.consents_recorded_by(actor.organization, state=state)
-    limit = max(1, min(limit, 1000))
-    return [_out(r) for r in qs[max(offset, 0): max(offset, 0) + limit]]
+    return [_out(r) for r in qs[offset: offset + limit]]
 
 
 @router.get("/{uid}", response=schemas.ConsentOut, auth=token_auth,
