@@ -12,7 +12,8 @@ import pytest
 from tests.process_support import free_port
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
-SERVERS = ["dataapi.py"]  # the benchmarks that start HTTP servers
+# The benchmarks that start HTTP servers, with the arguments of their shortest run.
+SERVERS = {"dataapi.py": ["--rows", "10"], "pages.py": ["--seconds", "1"]}
 
 
 @pytest.mark.parametrize("script", SERVERS)
@@ -22,7 +23,7 @@ def test_a_taken_port_stops_the_benchmark(script):
         busy.listen()
         port = busy.getsockname()[1]
         result = subprocess.run(
-            [sys.executable, str(BENCHMARKS / script), "--rows", "10", "--port", str(port)],
+            [sys.executable, str(BENCHMARKS / script), *SERVERS[script], "--port", str(port)],
             capture_output=True, text=True, timeout=120, check=False,
         )
     assert result.returncode != 0

@@ -170,11 +170,12 @@ def add_resource(request: HttpRequest, slug: str, body: ResourceCreate) -> tuple
     actor = request.auth  # type: ignore[attr-defined]
     if body.url:
         try:
-            resource, task_id = services.create_remote_resource(
+            resource, task_id = tasks.create_remote_resource(
                 actor=actor, dataset=dataset, title=body.title, description=body.description,
                 url=body.url)
         except FetchError as exc:
-            raise ApiError(400, exc.code, exc.message) from exc
+            raise ApiError(413 if exc.code == "too_large" else 400, exc.code,
+                           exc.message) from exc
         resource.refresh_from_db()
         return 202, {**resource_json(request, resource), "task_id": task_id}
     resource = services.create_resource(actor=actor, dataset=dataset, title=body.title,

@@ -172,3 +172,42 @@ def fetch_to_file(url: str, dest: Path, *, max_bytes: int | None = None,
         finally:
             conn.close()
     raise FetchError("redirects", _("Trop de redirections (au plus {n}).").format(n=MAX_REDIRECTS))
+
+
+def check_remote_size(url: str, *, max_bytes: int | None = None, timeout: float = 10) -> None:
+    """FetchError("too_large") now when the server announces a size over the limit.
+
+    A HEAD request (same address checks, redirects followed) settles it at submission, so
+    that the publisher gets the documented 413 instead of a task failing later. A server
+    that does not answer HEAD, or gives no size, is checked while downloading as before.
+    """
+    max_bytes = max_bytes or conf.upload_max_bytes()
+    previous = ""
+    for _hop in range(MAX_REDIRECTS + 1):
+        scheme, host, port, ip = resolve_safe(url, redirected_from=previous)
+        conn: http.client.HTTPConnection
+        if scheme == "https":
+            conn = _PinnedHTTPS(host, ip, port, timeout)
+        else:
+            conn = http.client.HTTPConnection(ip, port, timeout=timeout)
+        parts = urlsplit(url)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        try:
+            conn.request("HEAD", target, headers={"Host": parts.netloc.split("@")[-1],
+                                                  "User-Agent": "SPLD-fetch/1",
+                                                  "Accept-Encoding": "identity"})
+            response = conn.getresponse()
+            response.read()
+            if response.status in (301, 302, 303, 307, 308):
+                previous, url = host, urljoin(url, response.getheader("Location") or "")
+                continue
+            length = response.getheader("Content-Length") or ""
+        except (OSError, http.client.HTTPException):
+            return  # no answer to HEAD: the download checks the size as it goes
+        finally:
+            conn.close()
+        if response.status == 200 and length.isdigit() and int(length) > max_bytes:
+            raise FetchError("too_large", _("Fichier distant trop volumineux ({size} octets, "
+                                            "limite {limit}).").format(size=length,
+                                                                      limit=max_bytes))
+        return

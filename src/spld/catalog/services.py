@@ -167,22 +167,6 @@ def discard_staged(staged: Path) -> None:
     staging.checksum_path(staged).unlink(missing_ok=True)
 
 
-def create_remote_resource(*, actor: Any, dataset: Dataset, title: str, url: str,
-                           description: str = "") -> tuple[Resource, str]:
-    """A resource filled from a remote URL; the URL is checked before anything is logged."""
-    require(actor, "catalog.publish", dataset)
-    from spld.catalog import tasks
-    from spld.catalog.fetch import resolve_safe
-
-    # A refused URL must leave no "created" entry behind (and no entry cannot be undone).
-    resolve_safe(url)
-    with transaction.atomic():
-        resource = create_resource(actor=actor, dataset=dataset, title=title,
-                                   description=description, source_url=url)
-        task_id = tasks.start_fetch(actor=actor, resource=resource, url=url)
-    return resource, task_id
-
-
 def _fail(resource: Resource, error: IngestError | Exception) -> None:
     message = getattr(error, "message", str(error))
     report = getattr(error, "report", {}) or {}

@@ -13,9 +13,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from spld.catalog.fetch import FetchError, fetch_to_file, resolve_safe
+from spld.catalog import services
+from spld.catalog.fetch import FetchError, check_remote_size, fetch_to_file, resolve_safe
 from spld.catalog.ingest import IngestError
-from spld.catalog.models import Resource
+from spld.catalog.models import Dataset, Resource
 from spld.core import progress as task_progress
 from spld.core.permissions import TokenActor, require
 
@@ -42,10 +43,24 @@ def start_ingest(*, actor: Any, resource: Resource, staged: Path, filename: str,
     return str(result.id)
 
 
+def create_remote_resource(*, actor: Any, dataset: Dataset, title: str, url: str,
+                           description: str = "") -> tuple[Resource, str]:
+    """A resource filled from a remote URL; the URL is checked before anything is logged."""
+    require(actor, "catalog.publish", dataset)
+    # A refused URL must leave no "created" entry behind (and no entry cannot be undone).
+    resolve_safe(url)
+    with transaction.atomic():
+        resource = services.create_resource(actor=actor, dataset=dataset, title=title,
+                                            description=description, source_url=url)
+        task_id = start_fetch(actor=actor, resource=resource, url=url)
+    return resource, task_id
+
+
 def start_fetch(*, actor: Any, resource: Resource, url: str, label: str = "") -> str:
     """Queue the download (SSRF-safe) and ingest of a remote file; returns the task id."""
     require(actor, "catalog.publish", resource)
     resolve_safe(url)  # refuse private addresses now, with a clear message (checked again later)
+    check_remote_size(url)  # a size announced over the limit is refused now (413), not later
     with transaction.atomic():
         result = fetch_resource.enqueue(resource.pk, url, serialize_actor(actor))
         Resource.objects.filter(pk=resource.pk).update(

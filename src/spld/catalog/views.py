@@ -28,6 +28,7 @@ from spld.core.permissions import has_perm
 from spld.organizations.models import Organization
 
 PREVIEW_ROWS = 10
+MAX_CHARTS = 12
 
 
 def catalog_list(request: HttpRequest) -> HttpResponse:
@@ -64,26 +65,37 @@ def _publisher_orgs(user: Any) -> Any:
 
 
 def _preview(resource: Any) -> dict[str, Any] | None:
+    """The first rows of the current version (immutable: kept in the cache per version)."""
     from spld.dataapi import engine
 
     version = resource.current_version
     if version is None:
         return None
-    query = engine.Query(page=1, page_size=PREVIEW_ROWS)
-    rows, _total = engine.run_page(query, str(version.file_path), version.column_names)
-    # A version is immutable: its charts are drawn once per process and reused.
-    key = f"catalog:charts:{version.pk}"
+    key = f"catalog:preview:{version.sha256}:{PREVIEW_ROWS}"  # content-addressed
+    rows = cache.get(key)
+    if rows is None:
+        query = engine.Query(page=1, page_size=PREVIEW_ROWS)
+        found, _total = engine.run_page(query, str(version.file_path), version.column_names)
+        rows = [[r[c] for c in version.column_names] for r in found]
+        cache.set(key, rows, 24 * 3600)
+    return {"columns": version.column_names, "rows": rows,
+            "chart_count": sum(1 for c in version.profile.get("columns", [])[:MAX_CHARTS]
+                               if c.get("histogram") or c.get("top_counts"))}
+
+
+def _charts(version: Any) -> list[dict[str, Any]]:
+    """Charts of a version's profile, drawn once per process and reused (it is immutable)."""
+    key = f"catalog:charts:{version.sha256}"
     charts = cache.get(key)
     if charts is None:
         charts = []
-        for i, column in enumerate(version.profile.get("columns", [])[:12]):
+        for i, column in enumerate(version.profile.get("columns", [])[:MAX_CHARTS]):
             # Ids unique on the page: one version per resource, one chart per column.
             chart = column_chart(column, id_prefix=f"chart-{version.pk}-{i}-")
             if chart:
                 charts.append({"column": column, **chart})
         cache.set(key, charts, 24 * 3600)
-    return {"columns": version.column_names, "rows": [[r[c] for c in version.column_names]
-                                                      for r in rows], "charts": charts}
+    return charts
 
 
 def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -117,6 +129,28 @@ def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "themes": [(t, THEMES.get(t, t)) for t in dataset.themes],
         "licence_label": LICENCES[dataset.licence][0],
     })
+
+
+def resource_profile(request: HttpRequest, slug: str, rid: Any) -> HttpResponse:
+    """A resource's column profile with its charts: a page of its own, out of the dataset page."""
+    try:
+        dataset = selectors.dataset_detail(slug)
+    except Dataset.DoesNotExist as exc:
+        raise Http404 from exc
+    if not selectors.can_see_metadata(request.user, dataset):
+        raise Http404
+    resource = next((r for r in dataset.resources.all() if str(r.rid) == str(rid)), None)
+    if resource is None or resource.current_version is None:
+        raise Http404
+    if not selectors.can_read(request.user, dataset):
+        raise PermissionDenied
+    from spld.dataapi.services import log_read
+
+    log_read(actor=request.user, resource=resource, kind="profile")
+    version = resource.current_version
+    return render(request, "catalog/profile.html", {
+        "dataset": dataset, "resource": resource, "version": version,
+        "charts": _charts(version)})
 
 
 @login_required
@@ -207,14 +241,15 @@ def _resource_add(request: HttpRequest, slug: str, handler: LimitedUploadHandler
                                   filename=upload.name)
         else:
             try:
-                services.create_remote_resource(actor=request.user, dataset=dataset,
+                tasks.create_remote_resource(actor=request.user, dataset=dataset,
                                                 title=data["title"],
                                                 description=data["description"],
                                                 url=data["url"])
             except FetchError as exc:
                 form.add_error("url", exc.message)
                 return render(request, "catalog/resource_form.html",
-                              {"form": form, "dataset": dataset}, status=400)
+                              {"form": form, "dataset": dataset},
+                              status=413 if exc.code == "too_large" else 400)
         messages.success(request, _("Fichier reçu : l’import se poursuit en arrière-plan "
                                     "(suivez-le dans « Mes tâches »)."))
         return redirect(dataset.get_absolute_url())

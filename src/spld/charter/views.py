@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,6 +19,7 @@ from spld.charter import indicators as registry
 from spld.charter import report as report_module
 from spld.charter.lifecycle import IllegalTransition
 from spld.charter.models import AnnualReport, CharterVersion, Membership
+from spld.core.downloads import serve_file
 from spld.core.permissions import has_perm, require
 from spld.core.principles import PRINCIPLES
 from spld.organizations.models import Organization
@@ -186,8 +187,8 @@ def report_pdf(request: HttpRequest, year: int) -> HttpResponse:
     item = _visible_report(request, year)
     if not item.pdf:
         raise Http404
-    return FileResponse(item.pdf.open("rb"), content_type="application/pdf",
-                        filename=f"rapport-charte-{year}.pdf")
+    return serve_file(request, item.pdf.path, content_type="application/pdf",
+                      filename=f"rapport-charte-{year}.pdf", attachment=False)
 
 
 @require_POST
@@ -402,9 +403,9 @@ def evidence_file(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     require(request.user, "charter.view_private", evidence.answer.assessment.membership)
     if not evidence.file:
         raise Http404
-    response = FileResponse(evidence.file.open("rb"), as_attachment=True,
-                            filename=evidence.file.name.rsplit("/", 1)[-1],
-                            content_type=evidence.content_type or "application/octet-stream")
+    response = serve_file(request, evidence.file.path,
+                          filename=evidence.file.name.rsplit("/", 1)[-1],
+                          content_type=evidence.content_type or "application/octet-stream")
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

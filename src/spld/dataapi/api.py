@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -23,6 +24,7 @@ from spld.catalog import selectors as catalog_selectors
 from spld.catalog import services as catalog_services
 from spld.catalog.models import Resource
 from spld.core.api_errors import ApiError
+from spld.core.downloads import serve_file
 from spld.dataapi import engine, services
 from spld.dataapi.actors import current_actor
 
@@ -140,51 +142,106 @@ def _filename(resource: Resource, ext: str) -> str:
     return f"{resource.dataset.slug}-{str(resource.rid)[:8]}.{ext}"
 
 
+def _whole(query: engine.Query, row_ids: bool) -> bool:
+    """No filter, sort, projection, aggregate or `__id`: the same export for every caller."""
+    return not (query.filters or query.sort or query.columns or query.is_aggregate or row_ids)
+
+
+def _count(request: HttpRequest, resource: Resource) -> None:
+    """One download per GET of a whole file (a reader's range requests are not downloads)."""
+    if request.method == "GET" and not request.META.get("HTTP_RANGE"):
+        catalog_services.count_download(resource=resource)
+
+
+def _cached_export(resource: Resource, ext: str, chunks: Any) -> Path:
+    """The whole-table export of a version, written once beside its Parquet file (immutable)."""
+    target = resource.current_version.file_path.with_suffix(f".export.{ext}")
+    if not target.exists():
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=target.name + ".", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                for chunk in chunks():
+                    out.write(chunk)
+            os.replace(tmp, target)  # atomic: a reader never sees half a file
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    return target
+
+
+def _stream(request: HttpRequest, chunks: Any, content_type: str,
+            filename: str) -> HttpResponse:
+    """A filtered export, streamed (HEAD answers its headers without running the query)."""
+    if request.method == "HEAD":
+        response: HttpResponse = HttpResponse(content_type=content_type)
+    else:
+        response = StreamingHttpResponse(chunks(), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Accept-Ranges"] = "none"
+    return response
+
+
+def _export(request: HttpRequest, resource: Resource, query: engine.Query, row_ids: bool,
+            ext: str, content_type: str, chunks: Any) -> HttpResponse:
+    _count(request, resource)
+    filename = _filename(resource, ext)
+    if not _whole(query, row_ids):
+        return _stream(request, chunks, content_type, filename)
+    path = _cached_export(resource, ext, chunks)
+    return serve_file(request, path, content_type=content_type, filename=filename,
+                      etag=f"{resource.current_version.sha256[:32]}-{ext}")
+
+
 @router.get("/{rid}/data/csv/", summary="Export CSV (flux)")
-def export_csv(request: HttpRequest, rid: str) -> StreamingHttpResponse:
+def export_csv(request: HttpRequest, rid: str) -> HttpResponse:
     """All matching rows as CSV, streamed; cells starting with = + - @ are neutralised.
 
     Same filters as `/data/`; `row_ids=true` adds the `__id` row numbers (left out by default).
     """
     resource, _actor = _readable(request, rid, "export_csv")
-    _q, sql, params, _ids = _export_sql(request, resource, escape=True)
-    catalog_services.count_download(resource=resource)
-    response = StreamingHttpResponse(
-        engine.stream_copy(sql, params, "FORMAT csv, HEADER true, DELIMITER ','"),
-        content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(resource, "csv")}"'
-    return response
+    query, sql, params, row_ids = _export_sql(request, resource, escape=True)
+    return _export(request, resource, query, row_ids, "csv", "text/csv; charset=utf-8",
+                   lambda: engine.stream_copy(sql, params, "FORMAT csv, HEADER true, "
+                                                           "DELIMITER ','"))
 
 
 @router.get("/{rid}/data/json/", summary="Export JSON (flux)")
-def export_json(request: HttpRequest, rid: str) -> StreamingHttpResponse:
+def export_json(request: HttpRequest, rid: str) -> HttpResponse:
     """All matching rows as a JSON array, streamed (`row_ids=true` adds `__id`)."""
     resource, _actor = _readable(request, rid, "export_json")
-    _q, sql, params, _ids = _export_sql(request, resource)
-    catalog_services.count_download(resource=resource)
-    response = StreamingHttpResponse(engine.stream_copy(sql, params, "FORMAT json, ARRAY true"),
-                                     content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(resource, "json")}"'
-    return response
+    query, sql, params, row_ids = _export_sql(request, resource)
+    return _export(request, resource, query, row_ids, "json", "application/json",
+                   lambda: engine.stream_copy(sql, params, "FORMAT json, ARRAY true"))
 
 
 @router.get("/{rid}/data/parquet/", summary="Export Parquet")
-def export_parquet(request: HttpRequest, rid: str) -> FileResponse:
-    """All matching rows as a Parquet file (`row_ids=true` adds `__id`)."""
+def export_parquet(request: HttpRequest, rid: str) -> HttpResponse:
+    """All matching rows as a Parquet file (`row_ids=true` adds `__id`).
+
+    Unfiltered, it is the version's reference file, whose SHA-256 the catalogue publishes.
+    """
     resource, _actor = _readable(request, rid, "export_parquet")
     query, sql, params, row_ids = _export_sql(request, resource)
-    catalog_services.count_download(resource=resource)
-    if not (query.filters or query.sort or query.columns or query.is_aggregate or row_ids):
-        handle = open(resource.current_version.file_path, "rb")  # noqa: SIM115  (FileResponse closes it)
-    else:
-        fd, tmp = tempfile.mkstemp(suffix=".parquet")
-        os.close(fd)
-        con = engine.connection()
-        con.execute(f"COPY ({sql}) TO '{tmp}' (FORMAT parquet, COMPRESSION zstd)", params)
-        handle = open(tmp, "rb")  # noqa: SIM115
+    _count(request, resource)
+    version = resource.current_version
+    filename = _filename(resource, "parquet")
+    content_type = "application/vnd.apache.parquet"
+    if _whole(query, row_ids):
+        return serve_file(request, version.file_path, content_type=content_type,
+                          filename=filename, etag=version.sha256)
+    fd, tmp = tempfile.mkstemp(suffix=".parquet")
+    os.close(fd)
+    try:
+        engine.connection().execute(
+            f"COPY ({sql}) TO '{tmp}' (FORMAT parquet, COMPRESSION zstd)", params)
+        handle = open(tmp, "rb")  # noqa: SIM115  (the response closes it)
+    finally:
         os.unlink(tmp)  # the open handle keeps the data until the response is sent
-    return FileResponse(handle, as_attachment=True, filename=_filename(resource, "parquet"),
-                        content_type="application/vnd.apache.parquet")
+    # Same version and query give the same rows in the same order: a stable validator.
+    tag = hashlib.sha256(f"{version.sha256}?{request.META.get('QUERY_STRING', '')}"
+                         .encode()).hexdigest()[:40]
+    return serve_file(request, tmp, content_type=content_type, filename=filename, etag=tag,
+                      handle=handle)
 
 
 LAT_NAMES = ("lat", "latitude", "y")
@@ -207,7 +264,7 @@ def geometry_expr(columns: list[dict[str, str]], geometry_column: str) -> str | 
 
 
 @router.get("/{rid}/data/geojson/", summary="Export GeoJSON (flux)")
-def export_geojson(request: HttpRequest, rid: str) -> StreamingHttpResponse:
+def export_geojson(request: HttpRequest, rid: str) -> HttpResponse:
     """Matching rows as a GeoJSON FeatureCollection (`row_ids=true` adds `__id`)."""
     resource, _actor = _readable(request, rid, "export_geojson")
     version = resource.current_version
@@ -215,8 +272,7 @@ def export_geojson(request: HttpRequest, rid: str) -> StreamingHttpResponse:
     if geom is None:
         raise ApiError(400, "no_geometry", _("Cette ressource n’a pas de géométrie (ni colonne "
                                              "GeoJSON, ni latitude/longitude)."))
-    _q, sql, params, row_ids = _export_sql(request, resource)
-    catalog_services.count_download(resource=resource)
+    query, sql, params, row_ids = _export_sql(request, resource)
     props = [c["name"] for c in version.columns if c["name"] != version.geometry_column]
     if row_ids:
         props.insert(0, engine.ID_COLUMN)
@@ -239,10 +295,17 @@ def export_geojson(request: HttpRequest, rid: str) -> StreamingHttpResponse:
             first = False
         yield b"\n]}\n"
 
-    response = StreamingHttpResponse(generate(), content_type="application/geo+json")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(resource, "geojson")}"'
-    return response
+    return _export(request, resource, query, row_ids, "geojson", "application/geo+json",
+                   generate)
 
 
 def _struct(names: list[str]) -> str:
     return ", ".join(f"{engine.quote_ident(n)} := t.{engine.quote_ident(n)}" for n in names)
+
+
+# HEAD on every file download (readers ask for the size first); kept out of the OpenAPI
+# document, which lists the GET of each path.
+for _path, _view in (("/{rid}/data/csv/", export_csv), ("/{rid}/data/json/", export_json),
+                     ("/{rid}/data/parquet/", export_parquet),
+                     ("/{rid}/data/geojson/", export_geojson)):
+    router.add_api_operation(_path, ["HEAD"], _view, include_in_schema=False)

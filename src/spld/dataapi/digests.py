@@ -11,8 +11,9 @@ from typing import Any
 from spld.dataapi import engine
 
 CSV_OPTIONS = "FORMAT csv, HEADER true, DELIMITER ','"
-# Bumped whenever the export's bytes change for the same Parquet (2: no `__id` by default).
-EXPORT_FORMAT = 2
+# Bumped whenever the export's bytes change for the same Parquet (2: no `__id` by default;
+# 3: rows always in `__id` order).
+EXPORT_FORMAT = 3
 
 
 def full_export_sql(version: Any, *, escape: bool) -> tuple[str, list[Any]]:

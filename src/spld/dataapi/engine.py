@@ -42,6 +42,7 @@ _local = threading.local()
 _root_lock = threading.Lock()
 _root: Any = None
 _attached: dict[str, str] = {}
+_broken: set[str] = set()  # Parquet paths whose derived database failed: served from Parquet
 _counted: dict[str, set[str]] = {}
 # alias → group column → (rollup table, {(column, function): rollup column})
 _rollups: dict[str, dict[str, tuple[str, dict[tuple[str, str], str]]]] = {}
@@ -69,19 +70,47 @@ def _alias(path: str) -> str | None:
     if path in _attached:
         return _attached[path]
     db = Path(path).with_suffix(".duckdb")
-    if not db.exists():
+    if path in _broken or not db.exists():
         return None
     alias = "q_" + hashlib.sha1(path.encode()).hexdigest()[:16]  # noqa: S324  (a name, not security)
     root = _root_connection()
     with _root_lock:
         if path not in _attached:
-            root.execute(f"ATTACH IF NOT EXISTS '{str(db).replace(chr(39), chr(39) * 2)}' "
-                         f"AS {alias} (READ_ONLY)")
-            _counted[alias] = {r[0] for r in root.execute(
-                f"SELECT DISTINCT col FROM {alias}.counts").fetchall()}
-            _rollups[alias] = _read_rollups(root, alias)
+            try:
+                root.execute(f"ATTACH IF NOT EXISTS '{str(db).replace(chr(39), chr(39) * 2)}' "
+                             f"AS {alias} (READ_ONLY)")
+                _counted[alias] = {r[0] for r in root.execute(
+                    f"SELECT DISTINCT col FROM {alias}.counts").fetchall()}
+                _rollups[alias] = _read_rollups(root, alias)
+            except duckdb.Error as exc:
+                _forget(root, path, alias, exc)
+                return None
             _attached[path] = alias
     return alias
+
+
+def _forget(con: Any, path: str, alias: str, exc: Exception) -> None:
+    """Stop using a broken derived database: the Parquet file answers instead (ADR 0004)."""
+    import logging
+
+    logging.getLogger(__name__).warning("query database of %s unusable, reading Parquet: %s",
+                                        path, str(exc).splitlines()[0] if str(exc) else exc)
+    _broken.add(path)
+    _attached.pop(path, None)
+    _counted.pop(alias, None)
+    _rollups.pop(alias, None)
+    _column_counts.cache_clear()
+    with contextlib.suppress(duckdb.Error):
+        con.execute(f"DETACH DATABASE IF EXISTS {alias}")
+
+
+def mark_broken(path: str) -> None:
+    """A query on the derived database of `path` failed: fall back to Parquet from now on."""
+    alias = _attached.get(path)
+    if alias is not None:
+        root = _root_connection()
+        with _root_lock:
+            _forget(root, path, alias, RuntimeError("query failed"))
 
 
 def _read_rollups(con: Any, alias: str) -> dict[str, tuple[str, dict[tuple[str, str], str]]]:
@@ -429,7 +458,10 @@ def select_sql(query: Query, path: str, all_columns: list[str], *,
             else:
                 outputs.append(quote_ident(c))
         sql = f"SELECT {', '.join(outputs)} FROM {src}{where}"
-        order = query.sort
+        # Rows come in `__id` order (or after the requested sort): DuckDB does not keep the
+        # file's order through every projection, and two downloads must be identical.
+        order = [*query.sort, (ID_COLUMN, "asc")] if all(
+            c != ID_COLUMN for c, _d in query.sort) else query.sort
     if order:
         sql += " ORDER BY " + order_by(order)
     return sql, params
@@ -461,7 +493,17 @@ def _jsonable(value: Any) -> Any:
 
 
 def run_page(query: Query, path: str, all_columns: list[str]) -> tuple[list[dict[str, Any]], int]:
-    """One page of rows (or groups) and the total."""
+    """One page of rows (or groups) and the total; a failing derived database falls back."""
+    try:
+        return _run_page(query, path, all_columns)
+    except duckdb.Error:
+        if path not in _attached:
+            raise
+        mark_broken(path)
+        return _run_page(query, path, all_columns)
+
+
+def _run_page(query: Query, path: str, all_columns: list[str]) -> tuple[list[dict[str, Any]], int]:
     con = connection()
     sql, params = select_sql(query, path, all_columns)
     sql += f" LIMIT {int(query.page_size)}"
@@ -478,6 +520,10 @@ def run_page(query: Query, path: str, all_columns: list[str]) -> tuple[list[dict
         csql, cparams = count_sql(query, path)
         total = int(con.execute(csql, cparams).fetchone()[0])
     return rows, total
+
+
+class ExportFailed(Exception):
+    """An export stopped part-way: the response must not end as if complete."""
 
 
 def stream_batches(sql: str, params: list[Any], batch_rows: int = 100_000) -> Iterator[Any]:
@@ -501,6 +547,8 @@ def stream_copy(sql: str, params: list[Any], options: str) -> Iterator[bytes]:
 
     A guard write end keeps reads blocking until the COPY ends; if the client goes away,
     closing the read end makes the COPY fail with a broken pipe, which ends the thread.
+    A COPY that fails raises ExportFailed after the bytes already sent, so that the server
+    aborts the connection instead of ending a truncated response as if it were whole.
     """
     import fcntl
     import logging
@@ -517,12 +565,15 @@ def stream_copy(sql: str, params: list[Any], options: str) -> Iterator[bytes]:
     with contextlib.suppress(OSError):
         fcntl.fcntl(rfd, 1031, 1 << 20)  # F_SETPIPE_SZ: larger pipe, fewer wake-ups
 
+    failure: list[str] = []
+
     def run() -> None:
         con = _root_connection().cursor()
         try:
             con.execute(f"COPY ({sql}) TO '{fifo}' ({options})", params)
         except duckdb.Error as exc:
-            logging.getLogger(__name__).info("export stopped: %s", str(exc).splitlines()[0])
+            failure.append(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            logging.getLogger(__name__).info("export stopped: %s", failure[0])
         finally:
             con.close()
             os.close(guard)
@@ -532,6 +583,9 @@ def stream_copy(sql: str, params: list[Any], options: str) -> Iterator[bytes]:
     try:
         while chunk := os.read(rfd, 1 << 20):
             yield chunk
+        thread.join(timeout=30)
+        if failure:
+            raise ExportFailed(failure[0])
     finally:
         os.close(rfd)
         thread.join(timeout=30)

@@ -43,6 +43,8 @@ class Command(BaseCommand):
         env_file = self._write_env_file(site_url)
         self.stdout.write(f"Réglages de la démonstration : {env_file}")
         call_command("migrate", interactive=False, verbosity=0)
+        # Hashed, precompressed static files: cached a year by browsers (see settings).
+        call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write("Base de données prête.")
         load_demo(progress=lambda msg: self.stdout.write(f"  ✓ {msg}"))
         self._print_accounts(site_url.rstrip("/") + "/")
