@@ -191,6 +191,12 @@ def resource_detail(request: HttpRequest, slug: str, rid: str) -> dict[str, Any]
     if has_perm(current_actor(request), "catalog.publish", resource):
         out["ingest_error"] = resource.ingest_error
         out["ingest_report"] = resource.ingest_report
+        # Every file sent, with its outcome: a failure stays visible after a later success.
+        out["attempts"] = [{
+            "task_id": a.task_id, "filename": a.filename, "status": a.status,
+            "error": a.error, "sent_at": a.sent_at.isoformat(),
+            "version": a.version.number if a.version else None,
+        } for a in selectors.recent_attempts(resource)]
     return out
 
 

@@ -15,8 +15,9 @@ from django_tasks import task
 
 from spld.catalog.fetch import FetchError, fetch_to_file, resolve_safe
 from spld.catalog.ingest import IngestError
-from spld.catalog.models import Resource
+from spld.catalog.models import IngestAttempt, Resource
 from spld.core import progress as task_progress
+from spld.core import recovery
 from spld.core.permissions import TokenActor, require
 
 
@@ -35,6 +36,8 @@ def start_ingest(*, actor: Any, resource: Resource, staged: Path, filename: str)
                                          serialize_actor(actor))
         Resource.objects.filter(pk=resource.pk).update(
             ingest_status=Resource.IngestStatus.PENDING, ingest_task_id=str(result.id))
+        IngestAttempt.objects.create(resource=resource, task_id=str(result.id),
+                                     filename=Path(filename).name[:255])
         task_progress.track(result, owner=actor if hasattr(actor, "memberships") else None,
                             label=_("Import de « {title} »").format(title=resource.title))
     return str(result.id)
@@ -49,6 +52,8 @@ def start_fetch(*, actor: Any, resource: Resource, url: str) -> str:
         Resource.objects.filter(pk=resource.pk).update(
             source_url=url, ingest_status=Resource.IngestStatus.PENDING,
             ingest_task_id=str(result.id))
+        IngestAttempt.objects.create(resource=resource, task_id=str(result.id),
+                                     filename=url[-255:])
         task_progress.track(result, owner=actor if hasattr(actor, "memberships") else None,
                             label=_("Téléchargement de « {title} »").format(title=resource.title))
     return str(result.id)
@@ -73,6 +78,19 @@ def _reporter(task_id: str) -> Any:
     return report
 
 
+def _attempt(task_id: str) -> IngestAttempt | None:
+    return IngestAttempt.objects.filter(task_id=task_id).first()
+
+
+def _unexpected(resource: Resource, attempt: IngestAttempt | None, exc: Exception) -> None:
+    from spld.catalog import services
+
+    services.settle_attempt(resource, attempt, IngestAttempt.Status.FAILED, error=_(
+        "Erreur inattendue pendant l’import ({kind}) ; la version déjà publiée reste servie. "
+        "Renvoyez le fichier ; si l’erreur persiste, signalez-la à l’équipe du SPLD."
+    ).format(kind=type(exc).__name__))
+
+
 @task(takes_context=True)
 def ingest_resource(context: Any, resource_id: int, staged: str, filename: str,
                     actor: dict[str, Any]) -> dict[str, Any]:
@@ -80,14 +98,18 @@ def ingest_resource(context: Any, resource_id: int, staged: str, filename: str,
     from spld.catalog import services
 
     resource = Resource.objects.select_related("dataset__publisher").get(pk=resource_id)
+    task_id = str(context.task_result.id)
+    attempt = _attempt(task_id)
     try:
         version = services.ingest_staged(
             actor=load_actor(actor), resource=resource, staged=Path(staged), filename=filename,
-            progress=_reporter(str(context.task_result.id)))
+            progress=_reporter(task_id), attempt=attempt)
     except IngestError as exc:
-        task_progress.report(str(context.task_result.id), done=100, total=100,
-                             message=exc.message)
+        task_progress.report(task_id, done=100, total=100, message=exc.message)
         return {"ok": False, "code": exc.code, "message": exc.message}
+    except Exception as exc:
+        _unexpected(resource, attempt, exc)
+        raise
     return {"ok": True, "version": version.number, "rows": version.row_count}
 
 
@@ -99,22 +121,52 @@ def fetch_resource(context: Any, resource_id: int, url: str,
 
     resource = Resource.objects.select_related("dataset__publisher").get(pk=resource_id)
     task_id = str(context.task_result.id)
-    staged = services.staging_path(url.rsplit("/", 1)[-1].split("?")[0])
+    attempt = _attempt(task_id)
     try:
-        name, _size = fetch_to_file(url, staged)
-    except FetchError as exc:
-        services.discard_staged(staged)
-        services._fail(resource, exc)
-        task_progress.report(task_id, done=100, total=100, message=exc.message)
-        return {"ok": False, "code": exc.code, "message": exc.message}
-    try:
+        if attempt is not None and attempt.version_id:
+            version = services.ingest_staged(actor=load_actor(actor), resource=resource,
+                                             staged=Path(), filename="", attempt=attempt)
+            return {"ok": True, "version": version.number, "rows": version.row_count}
+        staged = services.staging_path(url.rsplit("/", 1)[-1].split("?")[0])
+        try:
+            name, _size = fetch_to_file(url, staged)
+        except FetchError as exc:
+            services.discard_staged(staged)
+            services._fail(resource, exc, attempt)
+            task_progress.report(task_id, done=100, total=100, message=exc.message)
+            return {"ok": False, "code": exc.code, "message": exc.message}
         version = services.ingest_staged(actor=load_actor(actor), resource=resource,
                                          staged=staged, filename=name,
-                                         progress=_reporter(task_id))
+                                         progress=_reporter(task_id), attempt=attempt)
     except IngestError as exc:
         task_progress.report(task_id, done=100, total=100, message=exc.message)
         return {"ok": False, "code": exc.code, "message": exc.message}
+    except Exception as exc:
+        _unexpected(resource, attempt, exc)
+        raise
     return {"ok": True, "version": version.number, "rows": version.row_count}
+
+
+@recovery.on_lost(ingest_resource)
+@recovery.on_lost(fetch_resource)
+def _ingest_lost(row: Any, final: bool, message: str) -> None:
+    """A worker died during an ingest: remove its leftovers; on the last try, say it failed."""
+    from spld.catalog import services
+
+    attempt = _attempt(str(row.pk))
+    resource = Resource.objects.filter(pk=row.args_kwargs["args"][0]).first()
+    if resource is None:
+        return
+    args = row.args_kwargs["args"]
+    staged = Path(args[1]) if row.task_path.endswith("ingest_resource") else None
+    if attempt is not None:
+        services.discard_attempt_files(resource, attempt, staged)
+    if final:
+        if staged is not None:
+            services.discard_staged(staged)
+        services.settle_attempt(resource, attempt, IngestAttempt.Status.FAILED, error=message)
+    else:
+        services.settle_attempt(resource, attempt, IngestAttempt.Status.PENDING)
 
 
 @task()

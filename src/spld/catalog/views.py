@@ -94,8 +94,12 @@ def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     readable = selectors.can_read(request.user, dataset)
     resources = []
+    can_edit = has_perm(request.user, "catalog.publish", dataset)
     for resource in dataset.resources.all():
         entry: dict[str, Any] = {"resource": resource, "version": resource.current_version}
+        if can_edit:
+            entry["failures"] = [a for a in selectors.recent_attempts(resource)
+                                 if a.status == "failed"]
         if readable and resource.current_version is not None:
             from spld.dataapi.services import log_read
 
@@ -105,7 +109,7 @@ def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
     site = request.build_absolute_uri("/").rstrip("/")
     return render(request, "catalog/detail.html", {
         "dataset": dataset, "resources": resources, "readable": readable, "site": site,
-        "can_edit": has_perm(request.user, "catalog.publish", dataset),
+        "can_edit": can_edit,
         "themes": [(t, THEMES.get(t, t)) for t in dataset.themes],
         "licence_label": LICENCES[dataset.licence][0],
     })
