@@ -178,3 +178,17 @@ def harvest_source(source_id: int, actor: dict[str, Any]) -> dict[str, Any]:
     run = run_harvest(actor=load_actor(actor), source=HarvestSource.objects.get(pk=source_id))
     return {"created": run.created, "updated": run.updated, "deleted": run.deleted,
             "errors": len(run.errors)}
+
+
+@recovery.on_lost(harvest_source)
+def _harvest_lost(row: Any, final: bool, message: str) -> None:
+    """A worker died during a harvest: close its open run with the reason (it is idempotent)."""
+    from django.utils import timezone
+
+    from spld.catalog.models import HarvestRun
+
+    for run in HarvestRun.objects.filter(source_id=row.args_kwargs["args"][0],
+                                         finished_at__isnull=True):
+        run.errors = [*run.errors, {"identifier": "", "error": message[:500]}]
+        run.finished_at = timezone.now()
+        run.save(update_fields=["errors", "finished_at"])

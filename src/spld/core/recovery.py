@@ -164,15 +164,16 @@ def maintain(worker_id: str) -> None:
     sweep_orphans()
 
 
-def _guarded(step: Callable[[], Any]) -> None:
+def _guarded(step: Callable[[], Any], *, close: bool = False) -> None:
     try:
         step()
     except Exception:  # a locked SQLite database or a lost connection: try again next beat
         logger.exception("task maintenance step failed")
     finally:
-        from django.db import connection
+        if close:  # the heartbeat thread's own connection, not the worker's
+            from django.db import connection
 
-        connection.close()
+            connection.close()
 
 
 class Heartbeat:
@@ -191,7 +192,7 @@ class Heartbeat:
 
     def _run(self) -> None:
         while not self._stop.wait(lease_seconds() / 4):
-            _guarded(lambda: maintain(self.worker_id))
+            _guarded(lambda: maintain(self.worker_id), close=True)
 
     def stop(self) -> None:
         self._stop.set()
