@@ -237,6 +237,10 @@ TASKS = {
 SPLD_TASK_LEASE_SECONDS = env_int(
     "SPLD_TASK_LEASE_SECONDS", 60,
     help="Seconds without a worker heartbeat after which its running tasks are recovered.")
+SPLD_WITNESS_INTERVAL_SECONDS = env_int(
+    "SPLD_WITNESS_INTERVAL_SECONDS", 300,
+    help="How often the worker has the witnesses whose keys it holds cosign the newest "
+         "checkpoint (0: never).")
 SPLD_TASK_MAX_ATTEMPTS = env_int(
     "SPLD_TASK_MAX_ATTEMPTS", 3,
     help="Runs of a task (first one included) before a lost task is failed for good.")

@@ -157,11 +157,43 @@ def sweep_orphans(max_age: float | None = None) -> int:
     return removed
 
 
+# name → (seconds between runs, 0 = off; job); registered by the apps' `ready()`.
+_PERIODIC: dict[str, tuple[Callable[[], int], Callable[[], Any]]] = {}
+_last_run: dict[str, float] = {}
+
+
+def every(name: str, seconds: Callable[[], int]) -> Callable[[Callable[[], Any]], Callable]:
+    """Run a job inside every `spld worker`, at most once per `seconds()` (the scheduler)."""
+
+    def register(job: Callable[[], Any]) -> Callable:
+        _PERIODIC[name] = (seconds, job)
+        return job
+
+    return register
+
+
+def run_due_jobs() -> list[str]:
+    """Run the periodic jobs whose delay has passed; returns their names."""
+    ran = []
+    for name, (seconds, job) in list(_PERIODIC.items()):
+        delay = seconds()
+        if delay <= 0 or time.monotonic() - _last_run.get(name, -1e12) < delay:
+            continue
+        _last_run[name] = time.monotonic()
+        try:
+            job()
+        except Exception:  # one failing job must not stop the others nor the worker
+            logger.exception("periodic job %s failed", name)
+        ran.append(name)
+    return ran
+
+
 def maintain(worker_id: str) -> None:
-    """One heartbeat: renew the lease, recover lost tasks, sweep old orphans."""
+    """One heartbeat: renew the lease, recover lost tasks, sweep old orphans, run due jobs."""
     renew(worker_id)
     recover_lost_tasks()
     sweep_orphans()
+    run_due_jobs()
 
 
 def _guarded(step: Callable[[], Any], *, close: bool = False) -> None:
