@@ -238,3 +238,26 @@ def test_a_failure_among_several_uploads_is_shown_to_the_publisher(client, edito
     assert detail["attempts"][1]["error"]
     html = client.get(f"/donnees/{dataset.slug}/").content.decode()
     assert "casse.xlsx" in html
+
+
+def test_a_lost_download_is_failed_and_its_partial_file_removed(editor, org, settings):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    resource = make_resource(editor, make_dataset(editor, org))
+    result = tasks.fetch_resource.enqueue(resource.pk, "https://donnees.example/eau.csv",
+                                          tasks.serialize_actor(editor))
+    attempt = IngestAttempt.objects.create(resource=resource, task_id=str(result.id),
+                                           filename="eau.csv")
+    uploads = services.staging_path("").parent
+    partial = uploads / f"fetch-{services.attempt_key(attempt)}.csv"
+    partial.write_bytes(b"id;v\n1;")  # the download the killed worker was writing
+    DBTaskResult.objects.filter(pk=result.id).update(
+        status="RUNNING", worker_ids=["mort-1", "mort-2", "mort-3"],
+        started_at=DBTaskResult.objects.get(pk=result.id).enqueued_at)
+    settings.SPLD_TASK_LEASE_SECONDS = 1
+    time.sleep(1.1)
+    call_command("worker", batch=True)
+    resource.refresh_from_db()
+    assert resource.ingest_status == "failed" and "Tâche interrompue" in resource.ingest_error
+    assert not partial.exists()

@@ -6,6 +6,7 @@ Tasks call the services and the services never import the tasks: what queues a t
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -128,6 +129,8 @@ def fetch_resource(context: Any, resource_id: int, url: str,
                                              staged=Path(), filename="", attempt=attempt)
             return {"ok": True, "version": version.number, "rows": version.row_count}
         staged = services.staging_path(url.rsplit("/", 1)[-1].split("?")[0])
+        if attempt is not None:  # named after the attempt, so that a lost run's file is found
+            staged = staged.with_name(f"fetch-{services.attempt_key(attempt)}{staged.suffix}")
         try:
             name, _size = fetch_to_file(url, staged)
         except FetchError as exc:
@@ -161,6 +164,13 @@ def _ingest_lost(row: Any, final: bool, message: str) -> None:
     staged = Path(args[1]) if row.task_path.endswith("ingest_resource") else None
     if attempt is not None:
         services.discard_attempt_files(resource, attempt, staged)
+        if staged is None:  # a download: nothing was staged for the retry to reuse
+            for path in services.staging_path("").parent.glob(
+                    f"fetch-{services.attempt_key(attempt)}*"):
+                if path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    services.discard_staged(path)
     if final:
         if staged is not None:
             services.discard_staged(staged)

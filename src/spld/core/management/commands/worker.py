@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 from django_tasks_db.management.commands.db_worker import Worker
 
 from spld.core.recovery import Heartbeat
@@ -30,6 +31,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
 
+        DbWorkerCommand(stdout=self.stdout, stderr=self.stderr).configure_logging(
+            options["verbosity"])
         worker = LeasedWorker(
             queue_names=[DEFAULT_TASK_QUEUE_NAME], interval=0.5, batch=options["batch"],
             backend_name=DEFAULT_TASK_BACKEND_ALIAS, startup_delay=not options["batch"],
