@@ -175,8 +175,14 @@ def test_a_running_task_of_a_live_worker_is_left_alone(editor, org, settings):
 
 def _five_uploads_two_workers(editor, org) -> None:
     resource = make_resource(editor, make_dataset(editor, org), b"n;envoi\n0;0\n", "v0.csv")
+    from spld.core.models import WorkerLease
+
     workers = [start_worker(), start_worker()]
     try:
+        deadline = time.monotonic() + 60
+        while WorkerLease.objects.count() < 2:  # both are up before the files are sent
+            assert time.monotonic() < deadline, [stop_worker(w) for w in workers]
+            time.sleep(0.1)
         ids = []
         for i in range(1, 6):  # sent one after the other, converted side by side
             rows = 400_000 if i == 1 else 2_000 * i
