@@ -267,3 +267,73 @@ def test_a_lost_download_is_failed_and_its_partial_file_removed(editor, org, set
     resource.refresh_from_db()
     assert resource.ingest_status == "failed" and "Tâche interrompue" in resource.ingest_error
     assert not partial.exists()
+
+
+def _two_servers_two_workers(editor, org, api_token) -> None:
+    """Five files sent at once through two app processes, converted by two workers."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import requests
+
+    from spld.core.models import WorkerLease
+    from tests.process_support import free_port, wait_for
+
+    resource = make_resource(editor, make_dataset(editor, org), b"n;envoi\n0;0\n", "v0.csv")
+    ports = [free_port()]
+    servers = [subprocess.Popen(
+        spld_command("serve", "--port", str(ports[0]), "--workers", "1", "--threads", "4"),
+        env=worker_env(SPLD_ALLOWED_HOSTS="127.0.0.1", SPLD_HTTPS="false"),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)]
+    workers: list[subprocess.Popen] = []
+    try:
+        wait_for(f"http://127.0.0.1:{ports[0]}/healthz", servers[0])
+        ports.append(free_port())
+        servers.append(subprocess.Popen(
+            spld_command("serve", "--port", str(ports[1]), "--workers", "1", "--threads", "4"),
+            env=worker_env(SPLD_ALLOWED_HOSTS="127.0.0.1", SPLD_HTTPS="false"),
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+        wait_for(f"http://127.0.0.1:{ports[1]}/healthz", servers[1])
+        workers = [start_worker(), start_worker()]
+        deadline = time.monotonic() + 60
+        while WorkerLease.objects.count() < 2:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+
+        def send(i: int) -> requests.Response:
+            rows = 300_000 if i == 1 else 2_000 * i
+            body = b"n;envoi\n" + b"".join(b"%d;%d\n" % (j, i) for j in range(rows))
+            url = (f"http://127.0.0.1:{ports[i % 2]}/api/1/datasets/{resource.dataset.slug}"
+                   f"/resources/{resource.rid}/file?filename=envoi{i}.csv")
+            return requests.put(url, data=body, timeout=120,
+                                headers={"Authorization": f"Bearer {api_token}",
+                                         "Content-Type": "text/csv"})
+
+        with ThreadPoolExecutor(5) as pool:
+            answers = list(pool.map(send, range(1, 6)))
+        assert [a.status_code for a in answers] == [202] * 5, [a.text for a in answers]
+        deadline = time.monotonic() + 240
+        while IngestAttempt.objects.filter(resource=resource, status__in=["pending", "running"]
+                                           ).exists():
+            assert time.monotonic() < deadline
+            time.sleep(0.3)
+    finally:
+        logs = [stop_worker(p) for p in [*workers, *servers]]
+    attempts = list(IngestAttempt.objects.filter(resource=resource).order_by("pk"))
+    assert [a.status for a in attempts] == ["ok"] * 5, ([a.error for a in attempts], logs)
+    assert sorted(resource.versions.values_list("number", flat=True)) == [1, 2, 3, 4, 5, 6]
+    resource.refresh_from_db()
+    assert resource.ingest_status == "ok"
+    assert resource.current_version == attempts[-1].version  # the last one received wins
+
+
+@pytest.mark.postgres
+def test_two_app_processes_and_two_workers_on_postgresql(editor, org, api_token):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: set SPLD_TEST_DATABASE_URL=postgres://… to run")
+    _two_servers_two_workers(editor, org, api_token)
+
+
+def test_two_app_processes_and_two_workers_on_sqlite(editor, org, api_token):
+    if connection.vendor != "sqlite":
+        pytest.skip("the SQLite variant (the PostgreSQL one is test_…_on_postgresql)")
+    _two_servers_two_workers(editor, org, api_token)
