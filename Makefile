@@ -45,4 +45,4 @@ messages: install
 	cd src/spld && ../../$(BIN)/spld compilemessages -l en
 
 clean:
-	rm -rf $(VENV) spld-data .pytest_cache
+	rm -rf $(VENV) spld-data spld-data-secrets .pytest_cache

@@ -86,7 +86,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # secure_delete: erased rows (a destroyed vault key) are overwritten, not left in
+        # free pages or the WAL.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        "PRAGMA secure_delete=ON;",
     }
 
 INSTALLED_APPS = [
@@ -303,6 +306,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Expected 403s and task failures with a known reason: one line, no traceback.
+    "filters": {"expected": {"()": "spld.core.logs.ExpectedFailures"}},
+    "loggers": {
+        "django.request": {"filters": ["expected"]},
+        "django_tasks": {"filters": ["expected"]},
+    },
     "root": {
         "handlers": ["console"],
         "level": env_str("SPLD_LOG_LEVEL", "INFO", help="Log level."),
@@ -345,8 +354,19 @@ LOG_KEY_PATH = env_path(
 # Citizens' rights (spld.rights): vault, receipts, retention and OpenID Connect sign-in.
 RIGHTS_VAULT_MASTER_KEY = env_str(
     "SPLD_VAULT_MASTER_KEY",
-    help="Key wrapping each citizen's data key (32 bytes, base64url). When empty, a key file "
-    "is created in SPLD_DATA_DIR/keys; keep it out of the database backups.",
+    help="Key wrapping each citizen's data key (32 bytes, base64url), e.g. from a secret "
+    "manager. When empty, the file SPLD_VAULT_MASTER_KEY_PATH is used.",
+)
+RIGHTS_VAULT_MASTER_KEY_PATH = env_path(
+    "SPLD_VAULT_MASTER_KEY_PATH", str(DATA_DIR.parent / f"{DATA_DIR.name}-secrets" /
+                                      "vault-master.key"),
+    help="File of the vault master key (created by `spld keys init`), outside SPLD_DATA_DIR "
+    "so that no data backup holds it; keep it in a separate, protected backup.",
+)
+RIGHTS_CONSENT_MATCH_KEY = env_str(
+    "SPLD_CONSENT_MATCH_KEY",
+    help="HMAC key matching a consent recorded before its holder had an account. When empty, "
+    "SPLD_DATA_DIR/keys/consent-match.key (created by `spld keys init`).",
 )
 RIGHTS_ACCESS_LOG_RETENTION_DAYS = env_int(
     "SPLD_ACCESS_LOG_RETENTION_DAYS", 365,
@@ -383,3 +403,7 @@ CHARTER_REAPPLY_DELAY_DAYS = env_int(
     365,
     help="Days before an organisation excluded from the charter may apply again.",
 )
+
+# Servers and workers refuse to start with a missing key or one that does not match the
+# receipts, vaults or checkpoints already published (spld.core.startup).
+STARTUP_CHECK = "spld.portal.integrity.assert_safe_to_start"

@@ -27,7 +27,7 @@ def test_semicolon_decimal_comma_and_french_dates(editor, org):
     resource = make_resource(editor, make_dataset(editor, org), WATER_CSV)
     version = resource.current_version
     assert version.delimiter == ";" and version.row_count == 4
-    assert _types(version) == {"commune": "integer", "nom": "string", "annee": "integer",
+    assert _types(version) == {"commune": "string", "nom": "string", "annee": "integer",
                                "volume_m3": "number", "date_releve": "date"}
     assert pq.read_table(version.file_path).column("volume_m3").to_pylist()[0] == 1234567.5
     profile = {c["name"]: c for c in version.profile["columns"]}

@@ -32,7 +32,8 @@ def worker_env(**extra: str) -> dict[str, str]:
     else:
         url = f"sqlite:///{db['NAME']}"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SPLD_", "DJANGO_"))}
-    env.update(SPLD_DATABASE_URL=url, DJANGO_SETTINGS_MODULE="spld.settings",
+    # The suite's settings: the product's, without the start-up key guard (no keys here).
+    env.update(SPLD_DATABASE_URL=url, DJANGO_SETTINGS_MODULE="spld.settings_test",
                SPLD_SECRET_KEY="test", SPLD_DATA_DIR=str(settings.DATA_DIR), SPLD_ENV_FILE="",
                SPLD_LOG_KEY_PATH=str(settings.LOG_KEY_PATH), SPLD_LOG_ORIGIN=settings.LOG_ORIGIN,
                SPLD_TASK_LEASE_SECONDS=str(LEASE), PYTHONPATH=ROOT_SRC, PYTHONUNBUFFERED="1",

@@ -97,7 +97,10 @@ def test_the_production_guide_works_as_written_on_postgresql(postgres_admin, tmp
                                 capture_output=True, text=True, timeout=600, check=False)
         assert result.returncode == 0, f"{line}\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}"
         ran.append((args[4], result.stdout))
-    assert [name for name, _ in ran] == ["migrate", "log", "check"]
+    assert [name for name, _ in ran] == ["migrate", "log", "keys", "check"]
+    # The vault master key is outside the data folder (never in a data backup).
+    assert (tmp_path / "var-lib-spld-secrets" / "vault-master.key").stat().st_size == 32
+    assert not (data_dir / "keys" / "vault-master.key").exists()
     assert "verifier key: donnees.exemple.fr/log+" in ran[1][1]
     assert (data_dir / "log-key").read_text().startswith("PRIVATE+KEY+donnees.exemple.fr/log+")
     # Nothing fell back to SQLite in the data folder.

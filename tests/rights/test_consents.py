@@ -194,3 +194,16 @@ def test_receipt_file_upload_verifies(client, api_token, citizen, consent_payloa
     page = client.post(reverse("rights:verify"), {"receipt_file": upload})
     assert page.status_code == 200 and "Reçu authentique" in page.content.decode()
     assert client.post(reverse("rights:verify"), {}).status_code == 400
+
+
+def test_pending_consents_survive_a_new_django_secret_key(client, api_token, consent_payload,
+                                                          settings, db):
+    """Pending consents are matched with a dedicated key: rotating SECRET_KEY orphans none."""
+    from tests.factories import make_user
+
+    post(client, api_token, consent_payload("rotation@spld.example"))
+    settings.SECRET_KEY = "a-new-django-secret-after-a-restore"
+    user = make_user("rotation@spld.example")
+    client.force_login(user)
+    assert "Alertes aux abonnés" in client.get(reverse("rights:space")).content.decode()
+    assert ConsentRecord.objects.get().user == user

@@ -189,6 +189,8 @@ def resource_detail(request: HttpRequest, slug: str, rid: str) -> dict[str, Any]
     resource = _resource(request, slug, rid)
     out = resource_json(request, resource)
     if has_perm(current_actor(request), "catalog.publish", resource):
+        from spld.core.progress import state_of
+
         out["ingest_error"] = resource.ingest_error
         out["ingest_report"] = resource.ingest_report
         # Every file sent, with its outcome: a failure stays visible after a later success.
@@ -197,6 +199,8 @@ def resource_detail(request: HttpRequest, slug: str, rid: str) -> dict[str, Any]
             "error": a.error, "sent_at": a.sent_at.isoformat(),
             "version": a.version.number if a.version else None,
         } for a in selectors.recent_attempts(resource)]
+        # The last import task as the task backend saw it: pending, running, succeeded, failed.
+        out["task"] = state_of(resource.ingest_task_id) if resource.ingest_task_id else None
     return out
 
 
@@ -229,4 +233,6 @@ def upload(request: HttpRequest, slug: str, rid: str, filename: str = "donnees.c
         raise ApiError(400, "empty_file", _("Le fichier est vide (0 octet)."))
     task_id = tasks.start_ingest(actor=actor, resource=resource, staged=staged,
                                     filename=filename)
-    return 202, {"task_id": task_id, "status": "pending", "rid": str(resource.rid)}
+    return 202, {"task_id": task_id, "status": "pending", "rid": str(resource.rid),
+                 "status_url": request.build_absolute_uri(
+                     f"/api/1/datasets/{slug}/resources/{resource.rid}")}

@@ -65,7 +65,7 @@ def package_dict(dataset: Dataset) -> dict[str, Any]:
     resources = []
     for position, resource in enumerate(dataset.resources.all()):
         version = resource.current_version
-        if version is None:
+        if version is None or not version.is_available:  # not advertised until restored
             continue
         resources.append({
             "id": str(resource.rid), "package_id": dataset.slug, "position": position,

@@ -83,3 +83,18 @@ class ResourceForm(forms.Form):
         if not data.get("file") and not data.get("url"):
             raise forms.ValidationError(_("Envoyez un fichier ou indiquez une adresse."))
         return data
+
+
+class VersionForm(forms.Form):
+    """A new version of an existing resource: a file to send, or a remote address to fetch."""
+
+    file = forms.FileField(label=_("Fichier (CSV, TSV, XLSX, ODS, JSON, GeoJSON, Parquet)"),
+                           required=False)
+    url = forms.URLField(label=_("Ou adresse d’un fichier distant"), required=False,
+                         max_length=1000, assume_scheme="https")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("file") and not data.get("url"):
+            raise forms.ValidationError(_("Envoyez un fichier ou indiquez une adresse."))
+        return data

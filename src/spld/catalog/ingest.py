@@ -788,6 +788,30 @@ def query_db_path(parquet: Path) -> Path:
     return parquet.with_suffix(".duckdb")
 
 
+# Words that name a code (INSEE commune, postcode, SIREN…): such a column is an identifier,
+# read as text even when every value looks like a number (29011, and 2A004 or 02100 further
+# down the file would otherwise be lost or refused).
+CODE_WORDS = frozenset({
+    "code", "codes", "cod", "insee", "cog", "codgeo", "depcom", "com", "commune", "communes",
+    "cp", "postal", "codepostal", "siren", "siret", "nic", "naf", "ape", "uai", "finess", "rna",
+    "iris", "dep", "dept", "departement", "reg", "region", "epci", "arr", "canton",
+})
+
+
+INTEGER_TYPES = frozenset({"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT",
+                           "USMALLINT", "UINTEGER", "UBIGINT"})
+
+
+def is_code_column(name: str) -> bool:
+    """True when a column's name says it holds codes (identifiers, not quantities)."""
+    import unicodedata
+
+    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", name)
+    plain = unicodedata.normalize("NFKD", spaced).encode("ascii", "ignore").decode().lower()
+    words = [w for w in re.split(r"[^a-z0-9]+", plain) if w]
+    return any(w in CODE_WORDS or w.startswith(("code", "insee")) for w in words)
+
+
 def _schema_types(schema: dict[str, Any] | None) -> dict[str, str]:
     """Column types to read a CSV with when a schema gives them (VARCHAR when a format is set)."""
     if not schema:
@@ -866,7 +890,7 @@ def _finish_direct(con: Any, result: IngestResult, tmp: Path, stats: dict[str, A
                    progress: Progress) -> IngestResult:
     """Profile and validate a Parquet file written in one pass, then publish it at `dest`."""
     try:
-        progress(50, _("version Parquet écrite"))
+        progress(50, _("fichier converti"))
         con.execute(f"CREATE VIEW raw AS SELECT * FROM {parquet_rows(tmp)}")
         described = con.execute("DESCRIBE raw").fetchall()
         raw_columns = {r[0]: str(r[1]) for r in described if r[0] != ID_COLUMN}
@@ -876,7 +900,7 @@ def _finish_direct(con: Any, result: IngestResult, tmp: Path, stats: dict[str, A
         # The profile first: its value counts settle most schema checks without a scan.
         result.profile = compute_profile(con, "raw", result.columns, known=known)
         result.row_count = result.profile["rows"]
-        progress(80, _("profil calculé"))
+        progress(80, _("statistiques des colonnes calculées"))
         if schema:
             counted = {r[0] for r in con.execute("SELECT DISTINCT col FROM counts").fetchall()}
             report, _select = validate_against_schema(con, schema, raw_columns, decimal_comma,
@@ -896,7 +920,7 @@ def _finish_direct(con: Any, result: IngestResult, tmp: Path, stats: dict[str, A
         raise
     result.byte_size = dest.stat().st_size
     result.sha256 = sha256_file(dest)
-    progress(100, _("données validées"))
+    progress(100, _("contenu vérifié"))
     return result
 
 
@@ -906,7 +930,7 @@ def ingest_file(src: Path, *, filename: str, dest: Path, workdir: Path,
     """Turn an uploaded file into a Parquet file at `dest` (plus its query database)."""
     fmt = detect_format(src, filename)
     result = IngestResult(source_format=fmt)
-    progress(5, _("format détecté : {fmt}").format(fmt=fmt))
+    progress(5, _("format reconnu : {fmt}").format(fmt=fmt))
     workdir.mkdir(parents=True, exist_ok=True)
     con = _connect(Path(":memory:"), workdir)
     decimal_comma = False
@@ -939,6 +963,9 @@ def ingest_file(src: Path, *, filename: str, dest: Path, workdir: Path,
             if decimal_comma:
                 options.append("decimal_separator=','")
             types = {k: v for k, v in _schema_types(schema).items() if k in header}
+            for name in header:
+                if is_code_column(name):
+                    types.setdefault(name, "VARCHAR")
             if len(header) == 1:
                 types.setdefault(header[0], "VARCHAR")
             tmp = dest.with_suffix(".parquet.tmp")
@@ -965,12 +992,20 @@ def ingest_file(src: Path, *, filename: str, dest: Path, workdir: Path,
                 con.execute(f"CREATE TABLE raw AS SELECT * FROM read_parquet({_lit(str(src))})")
             except duckdb.Error as exc:
                 raise IngestError("bad_parquet", _("Fichier Parquet illisible.")) from exc
-        progress(40, _("données lues"))
+        progress(40, _("fichier lu"))
         raw_columns = {r[0]: str(r[1]) for r in con.execute("DESCRIBE raw").fetchall()}
         if ID_COLUMN in raw_columns:
             # An export of SPLD or data.gouv.fr: its row numbers are replaced by ours.
             con.execute(f"ALTER TABLE raw DROP COLUMN {ID_COLUMN}")
             del raw_columns[ID_COLUMN]
+        if fmt in ("json", "geojson"):
+            # Codes written as JSON numbers (29019) become text like the CSV path reads them,
+            # unless the dataset's schema says otherwise.
+            declared = {f.get("name") for f in (schema or {}).get("fields", [])}
+            for name, kind in list(raw_columns.items()):
+                if kind in INTEGER_TYPES and is_code_column(name) and name not in declared:
+                    con.execute(f"ALTER TABLE raw ALTER COLUMN {quote_ident(name)} TYPE VARCHAR")
+                    raw_columns[name] = "VARCHAR"
         if fmt in ("json", "parquet", "geojson"):
             bad = [n for n in raw_columns if not n.strip()]
             if bad:
@@ -991,11 +1026,11 @@ def ingest_file(src: Path, *, filename: str, dest: Path, workdir: Path,
         else:  # some columns need a cast (text read, schema type wanted)
             con.execute(f"CREATE TABLE data AS SELECT {', '.join(select)} FROM raw")
             con.execute("DROP TABLE raw")
-        progress(60, _("données validées"))
+        progress(60, _("contenu vérifié"))
         tmp = dest.with_suffix(".parquet.tmp")
         dest.parent.mkdir(parents=True, exist_ok=True)
         con.execute(f"COPY data TO {_lit(str(tmp))} (FORMAT parquet, ROW_GROUP_SIZE 122880)")
-        progress(80, _("version Parquet écrite"))
+        progress(80, _("fichier converti"))
         typed = con.execute("DESCRIBE data").fetchall()
         result.columns = [
             {"name": r[0], "type": "geojson" if r[0] == result.geometry_column
@@ -1008,7 +1043,7 @@ def ingest_file(src: Path, *, filename: str, dest: Path, workdir: Path,
         os.replace(tmp, dest)
         result.byte_size = dest.stat().st_size
         result.sha256 = sha256_file(dest)
-        progress(100, _("profil calculé"))
+        progress(100, _("statistiques des colonnes calculées"))
         return result
     finally:
         con.close()

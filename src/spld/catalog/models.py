@@ -272,6 +272,11 @@ class ResourceVersion(models.Model):
         return Path(settings.DATA_DIR) / self.path
 
     @property
+    def is_available(self) -> bool:
+        """False when the data folder lost this version's file (restore or re-upload it)."""
+        return self.file_path.is_file()
+
+    @property
     def column_names(self) -> list[str]:
         return [c["name"] for c in self.columns]
 

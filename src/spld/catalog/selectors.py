@@ -62,6 +62,13 @@ def dataset_detail(slug: str) -> Dataset:
             .get(slug=slug))
 
 
+def version_history(resource: Resource) -> list[Any]:
+    """A resource's versions, newest first (who published each stays internal)."""
+    return list(resource.versions.order_by("-number").only(
+        "number", "created_at", "row_count", "source_name", "source_format", "sha256",
+        "byte_size", "resource_id"))
+
+
 def resource_by_rid(rid: Any) -> Resource:
     """A resource by its public id, with dataset, publisher and current version."""
     # The data API reads this on every request: skip the large JSON it does not need.
@@ -85,6 +92,13 @@ def open_datasets() -> QuerySet[Dataset]:
 def datasets_of(organization: Any) -> QuerySet[Dataset]:
     """Published datasets of an organisation (its public page lists them)."""
     return Dataset.objects.filter(publisher=organization, status=Dataset.Status.PUBLISHED)
+
+
+def datasets_to_maintain(organization: Any, limit: int = 10) -> list[Dataset]:
+    """An organisation's datasets for its publishers (drafts too), last modified first."""
+    return list(Dataset.objects.filter(publisher=organization)
+                .exclude(status=Dataset.Status.WITHDRAWN)
+                .prefetch_related("resources").order_by("-modified", "title")[:limit])
 
 
 FACETS = ("publisher", "theme", "licence", "access_level", "commune")

@@ -248,11 +248,21 @@ def ingest_staged(*, actor: Any, resource: Resource, staged: Path, filename: str
                            if staged.exists() and not source_sha else None)
             result = ingest_file(staged, filename=filename, dest=dest,
                                  workdir=staged.with_name(staged.name + ".work"),
-                                 schema=resource.dataset.schema, progress=progress)
+                                 schema=resource.dataset.schema,
+                                 # The reading steps fill 90 %; publishing and the cache follow.
+                                 progress=lambda pct, msg: progress(pct * 9 // 10, msg))
             source_sha = source_hash.result() if source_hash else source_sha
     except IngestError as exc:
         _fail(resource, exc, attempt)
         raise
+    except Exception as exc:
+        # Never leave the resource "running": the previous version keeps serving.
+        logger.exception("ingest of resource %s failed", resource.pk)
+        error = IngestError("internal_error", _(
+            "L’import a échoué à cause d’une erreur interne ; la version précédente reste en "
+            "ligne. Réessayez ou contactez l’équipe du service."))
+        _fail(resource, error, attempt)
+        raise error from exc
     finally:
         discard_staged(staged)
     final: Path | None = None
@@ -301,8 +311,10 @@ def ingest_staged(*, actor: Any, resource: Resource, staged: Path, filename: str
         if final is not None:
             final.unlink(missing_ok=True)
         raise
-    progress(100, _("accélération des requêtes"))
+    progress(95, _("préparation de la consultation en ligne (aperçu, filtres, API)"))
     build_query_cache(version=version)
+    progress(100, _("terminé : version {n} en ligne, {rows} lignes").format(
+        n=version.number, rows=version.row_count))
     return version
 
 

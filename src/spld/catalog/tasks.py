@@ -29,7 +29,8 @@ def serialize_actor(actor: Any) -> dict[str, Any]:
     return {"user": getattr(actor, "pk", None)}
 
 
-def start_ingest(*, actor: Any, resource: Resource, staged: Path, filename: str) -> str:
+def start_ingest(*, actor: Any, resource: Resource, staged: Path, filename: str,
+                 label: str = "") -> str:
     """Queue the ingest of a staged file; returns the task id (progress on « Mes tâches »)."""
     require(actor, "catalog.publish", resource)
     with transaction.atomic():
@@ -40,11 +41,12 @@ def start_ingest(*, actor: Any, resource: Resource, staged: Path, filename: str)
         IngestAttempt.objects.create(resource=resource, task_id=str(result.id),
                                      filename=Path(filename).name[:255])
         task_progress.track(result, owner=actor if hasattr(actor, "memberships") else None,
-                            label=_("Import de « {title} »").format(title=resource.title))
+                            label=label or _("Import de « {title} »").format(
+                                title=resource.title))
     return str(result.id)
 
 
-def start_fetch(*, actor: Any, resource: Resource, url: str) -> str:
+def start_fetch(*, actor: Any, resource: Resource, url: str, label: str = "") -> str:
     """Queue the download (SSRF-safe) and ingest of a remote file; returns the task id."""
     require(actor, "catalog.publish", resource)
     resolve_safe(url)  # refuse private addresses now, with a clear message (checked again later)
@@ -56,7 +58,8 @@ def start_fetch(*, actor: Any, resource: Resource, url: str) -> str:
         IngestAttempt.objects.create(resource=resource, task_id=str(result.id),
                                      filename=url[-255:])
         task_progress.track(result, owner=actor if hasattr(actor, "memberships") else None,
-                            label=_("Téléchargement de « {title} »").format(title=resource.title))
+                            label=label or _("Téléchargement de « {title} »").format(
+                                title=resource.title))
     return str(result.id)
 
 
@@ -95,7 +98,7 @@ def _unexpected(resource: Resource, attempt: IngestAttempt | None, exc: Exceptio
 @task(takes_context=True)
 def ingest_resource(context: Any, resource_id: int, staged: str, filename: str,
                     actor: dict[str, Any]) -> dict[str, Any]:
-    """Ingest a staged upload into a new version of the resource."""
+    """Ingest a staged upload into a new version of the resource (fails honestly)."""
     from spld.catalog import services
 
     resource = Resource.objects.select_related("dataset__publisher").get(pk=resource_id)
@@ -106,8 +109,9 @@ def ingest_resource(context: Any, resource_id: int, staged: str, filename: str,
             actor=load_actor(actor), resource=resource, staged=Path(staged), filename=filename,
             progress=_reporter(task_id), attempt=attempt)
     except IngestError as exc:
-        task_progress.report(task_id, done=100, total=100, message=exc.message)
-        return {"ok": False, "code": exc.code, "message": exc.message}
+        raise task_progress.fail(task_id, exc.message, exc.code) from exc
+    except task_progress.TaskFailed:
+        raise  # already recorded with its own message
     except Exception as exc:
         _unexpected(resource, attempt, exc)
         raise
@@ -123,6 +127,7 @@ def fetch_resource(context: Any, resource_id: int, url: str,
     resource = Resource.objects.select_related("dataset__publisher").get(pk=resource_id)
     task_id = str(context.task_result.id)
     attempt = _attempt(task_id)
+    task_progress.report(task_id, done=1, total=100, message=_("téléchargement du fichier"))
     try:
         if attempt is not None and attempt.version_id:
             version = services.ingest_staged(actor=load_actor(actor), resource=resource,
@@ -136,14 +141,14 @@ def fetch_resource(context: Any, resource_id: int, url: str,
         except FetchError as exc:
             services.discard_staged(staged)
             services._fail(resource, exc, attempt)
-            task_progress.report(task_id, done=100, total=100, message=exc.message)
-            return {"ok": False, "code": exc.code, "message": exc.message}
+            raise task_progress.fail(task_id, exc.message, exc.code) from exc
         version = services.ingest_staged(actor=load_actor(actor), resource=resource,
                                          staged=staged, filename=name,
                                          progress=_reporter(task_id), attempt=attempt)
     except IngestError as exc:
-        task_progress.report(task_id, done=100, total=100, message=exc.message)
-        return {"ok": False, "code": exc.code, "message": exc.message}
+        raise task_progress.fail(task_id, exc.message, exc.code) from exc
+    except task_progress.TaskFailed:
+        raise  # already recorded with its own message
     except Exception as exc:
         _unexpected(resource, attempt, exc)
         raise

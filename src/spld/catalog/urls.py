@@ -11,4 +11,6 @@ urlpatterns = [
     path("<slug:slug>/modifier/", views.dataset_edit, name="edit"),
     path("<slug:slug>/publier/", views.dataset_publish, name="publish"),
     path("<slug:slug>/ressources/ajouter/", views.resource_add, name="resource_add"),
+    path("<slug:slug>/ressources/<uuid:rid>/nouvelle-version/", views.resource_version,
+         name="resource_version"),
 ]

@@ -18,11 +18,12 @@ from django.views.decorators.http import require_POST
 
 from spld.catalog import selectors, services, tasks
 from spld.catalog.fetch import FetchError
-from spld.catalog.forms import DatasetForm, ResourceForm
-from spld.catalog.models import Dataset
+from spld.catalog.forms import DatasetForm, ResourceForm, VersionForm
+from spld.catalog.models import Dataset, Resource
 from spld.catalog.rendering import column_chart
 from spld.catalog.uploads import LimitedUploadHandler
 from spld.catalog.vocabularies import LICENCES, THEMES
+from spld.core import progress as task_progress
 from spld.core.permissions import has_perm
 from spld.organizations.models import Organization
 
@@ -93,14 +94,19 @@ def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if not selectors.can_see_metadata(request.user, dataset):
         raise Http404
     readable = selectors.can_read(request.user, dataset)
-    resources = []
     can_edit = has_perm(request.user, "catalog.publish", dataset)
+    resources = []
     for resource in dataset.resources.all():
-        entry: dict[str, Any] = {"resource": resource, "version": resource.current_version}
+        entry: dict[str, Any] = {"resource": resource, "version": resource.current_version,
+                                 "versions": selectors.version_history(resource)}
         if can_edit:
             entry["failures"] = [a for a in selectors.recent_attempts(resource)
                                  if a.status == "failed"]
-        if readable and resource.current_version is not None:
+        if can_edit and resource.ingest_task_id and resource.ingest_status != "ok":
+            entry["task"] = task_progress.state_of(resource.ingest_task_id)
+        if resource.current_version is not None and not resource.current_version.is_available:
+            entry["unavailable"] = True
+        elif readable and resource.current_version is not None:
             from spld.dataapi.services import log_read
 
             log_read(actor=request.user, resource=resource, kind="preview")
@@ -214,3 +220,51 @@ def _resource_add(request: HttpRequest, slug: str, handler: LimitedUploadHandler
     return render(request, "catalog/resource_form.html", {"form": form, "dataset": dataset})
 
 
+
+
+@csrf_exempt
+def resource_version(request: HttpRequest, slug: str, rid: str) -> HttpResponse:
+    """Send a new version of a resource (the current one serves until the new one is in)."""
+    handler = LimitedUploadHandler(request)
+    request.upload_handlers = [handler]
+    return _resource_version(request, slug, rid, handler)
+
+
+@csrf_protect
+@login_required
+def _resource_version(request: HttpRequest, slug: str, rid: str,
+                      handler: LimitedUploadHandler) -> HttpResponse:
+    resource = get_object_or_404(
+        Resource.objects.select_related("dataset__publisher", "current_version"),
+        dataset__slug=slug, rid=rid)
+    dataset = resource.dataset
+    if not has_perm(request.user, "catalog.publish", resource):
+        raise PermissionDenied(_("Seul le producteur peut publier une nouvelle version."))
+    form = VersionForm(request.POST if request.method == "POST" else None,
+                       request.FILES or None)
+    context = {"form": form, "dataset": dataset, "resource": resource,
+               "versions": selectors.version_history(resource)}
+    if request.method == "POST" and handler.too_large:
+        form.add_error("file", str(services.UploadTooLarge(handler.limit)))
+        return render(request, "catalog/version_form.html", context, status=413)
+    if request.method == "POST" and form.is_valid():
+        label = _("Nouvelle version de « {title} »").format(title=resource.title)
+        upload = form.cleaned_data.get("file")
+        if upload:
+            staged = services.receive_upload(actor=request.user, resource=resource,
+                                             chunks=upload.chunks(), filename=upload.name)
+            tasks.start_ingest(actor=request.user, resource=resource, staged=staged,
+                                  filename=upload.name, label=label)
+        else:
+            try:
+                tasks.start_fetch(actor=request.user, resource=resource,
+                                     url=form.cleaned_data["url"], label=label)
+            except FetchError as exc:
+                form.add_error("url", exc.message)
+                return render(request, "catalog/version_form.html", context, status=400)
+        messages.success(request, _("Fichier reçu : la nouvelle version est en préparation ; "
+                                    "la version actuelle reste en ligne d’ici là (suivez "
+                                    "l’import dans « Mes tâches »)."))
+        return redirect(dataset.get_absolute_url() + f"#ressource-{resource.rid}")
+    return render(request, "catalog/version_form.html", context,
+                  status=400 if request.method == "POST" else 200)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 
@@ -26,7 +27,9 @@ def generate_report_task(context: Any, year: int, user_id: int | None) -> dict[s
     from spld.core import progress
 
     actor = User.objects.filter(pk=user_id).first() if user_id else services.SYSTEM
-    progress.report(context.task_result.id, done=0, total=1, message=f"Rapport {year}")
+    progress.report(context.task_result.id, done=0, total=1,
+                    message=_("rédaction du rapport {year}").format(year=year))
     report = services.generate_annual_report(actor=actor, year=year)
-    progress.report(context.task_result.id, done=1, total=1, message=report.pdf_sha256)
+    progress.report(context.task_result.id, done=1, total=1,
+                    message=_("rapport {year} prêt (brouillon à relire)").format(year=year))
     return {"year": year, "sha256": report.pdf_sha256}

@@ -8,8 +8,10 @@ from spld.core.models import TaskProgress
 
 
 def tasks_of(user: Any) -> list[dict[str, Any]]:
-    """The user's background tasks with their status from the task backend."""
+    """The user's background tasks with their state from the task backend."""
     from django_tasks_db.models import DBTaskResult
+
+    from spld.core.progress import error_text, state_name
 
     progress = list(TaskProgress.objects.filter(owner=user)[:50])
     statuses = {
@@ -22,15 +24,8 @@ def tasks_of(user: Any) -> list[dict[str, Any]]:
             {
                 "progress": p,
                 "status": result.status if result else "UNKNOWN",
-                "error": _task_error(result),
+                "state": state_name(result),
+                "error": error_text(result, p),
             }
         )
     return rows
-
-
-def _task_error(result: Any) -> str:
-    if result is None or result.status != "FAILED":
-        return ""
-    # The last traceback line reads "ExceptionClass: message", the part people can act on.
-    lines = [line for line in (result.traceback or "").strip().splitlines() if line.strip()]
-    return lines[-1] if lines else (result.exception_class_path or "").rsplit(".", 1)[-1]

@@ -48,6 +48,10 @@ def _readable(request: HttpRequest, rid: str, kind: str) -> tuple[Resource, Any]
         raise ApiError(403, "forbidden", message)
     if resource.current_version is None:
         raise ApiError(404, "no_data", _("Cette ressource n’a pas encore de données publiées."))
+    if not resource.current_version.is_available:
+        raise ApiError(503, "data_unavailable", _(
+            "Le fichier de données de cette ressource est momentanément indisponible : "
+            "l’équipe du SPLD doit le restaurer. Réessayez plus tard."))
     services.log_read(actor=actor, resource=resource, kind=kind,
                       query=request.META.get("QUERY_STRING", ""))
     return resource, actor
@@ -57,9 +61,11 @@ def _columns(resource: Resource) -> dict[str, str]:
     return {c["name"]: c["type"] for c in resource.current_version.columns}
 
 
-def _query(request: HttpRequest, resource: Resource, *, paged: bool = True) -> engine.Query:
+def _query(request: HttpRequest, resource: Resource, *, paged: bool = True,
+           params: Any = None) -> engine.Query:
     try:
-        return engine.parse_query(request.GET, _columns(resource), paged=paged)
+        return engine.parse_query(request.GET if params is None else params, _columns(resource),
+                                  paged=paged)
     except engine.QueryError as exc:
         raise ApiError(400, "bad_query", exc.message, exc.fields) from exc
 
@@ -103,14 +109,30 @@ def profile(request: HttpRequest, rid: str) -> dict[str, Any]:
                            for k in ("schema", "valid", "error_count")}}
 
 
+ROW_IDS_VALUES = {"true": True, "1": True, "false": False, "0": False}
+
+
+def _row_ids(params: Any) -> bool:
+    """`row_ids=true` adds the `__id` row numbers to an export (left out by default)."""
+    values = params.pop("row_ids", None) or ["false"]
+    try:
+        return ROW_IDS_VALUES[str(values[-1]).lower()]
+    except KeyError as exc:
+        raise ApiError(400, "bad_query", _("« row_ids » vaut true ou false."),
+                       [{"field": "row_ids", "message": "true | false"}]) from exc
+
+
 def _export_sql(request: HttpRequest, resource: Resource, *,
-                escape: bool = False) -> tuple[engine.Query, str, list[Any]]:
-    query = _query(request, resource, paged=False)
+                escape: bool = False) -> tuple[engine.Query, str, list[Any], bool]:
+    params = request.GET.copy()
+    row_ids = _row_ids(params)
+    query = _query(request, resource, paged=False, params=params)
     version = resource.current_version
     strings = {c["name"] for c in version.columns if c["type"] in ("string", "geojson")}
-    sql, params = engine.select_sql(query, str(version.file_path), version.column_names,
-                                    escape_formulas=strings if escape else None)
-    return query, sql, params
+    sql, sql_params = engine.select_sql(query, str(version.file_path), version.column_names,
+                                        escape_formulas=strings if escape else None,
+                                        row_ids=row_ids)
+    return query, sql, sql_params, row_ids
 
 
 def _filename(resource: Resource, ext: str) -> str:
@@ -119,9 +141,12 @@ def _filename(resource: Resource, ext: str) -> str:
 
 @router.get("/{rid}/data/csv/", summary="Export CSV (flux)")
 def export_csv(request: HttpRequest, rid: str) -> StreamingHttpResponse:
-    """All matching rows as CSV, streamed; cells starting with = + - @ are neutralised."""
+    """All matching rows as CSV, streamed; cells starting with = + - @ are neutralised.
+
+    Same filters as `/data/`; `row_ids=true` adds the `__id` row numbers (left out by default).
+    """
     resource, _actor = _readable(request, rid, "export_csv")
-    _q, sql, params = _export_sql(request, resource, escape=True)
+    _q, sql, params, _ids = _export_sql(request, resource, escape=True)
     catalog_services.count_download(resource=resource)
     response = StreamingHttpResponse(
         engine.stream_copy(sql, params, "FORMAT csv, HEADER true, DELIMITER ','"),
@@ -132,9 +157,9 @@ def export_csv(request: HttpRequest, rid: str) -> StreamingHttpResponse:
 
 @router.get("/{rid}/data/json/", summary="Export JSON (flux)")
 def export_json(request: HttpRequest, rid: str) -> StreamingHttpResponse:
-    """All matching rows as a JSON array, streamed."""
+    """All matching rows as a JSON array, streamed (`row_ids=true` adds `__id`)."""
     resource, _actor = _readable(request, rid, "export_json")
-    _q, sql, params = _export_sql(request, resource)
+    _q, sql, params, _ids = _export_sql(request, resource)
     catalog_services.count_download(resource=resource)
     response = StreamingHttpResponse(engine.stream_copy(sql, params, "FORMAT json, ARRAY true"),
                                      content_type="application/json")
@@ -144,11 +169,11 @@ def export_json(request: HttpRequest, rid: str) -> StreamingHttpResponse:
 
 @router.get("/{rid}/data/parquet/", summary="Export Parquet")
 def export_parquet(request: HttpRequest, rid: str) -> FileResponse:
-    """All matching rows as a Parquet file."""
+    """All matching rows as a Parquet file (`row_ids=true` adds `__id`)."""
     resource, _actor = _readable(request, rid, "export_parquet")
-    query, sql, params = _export_sql(request, resource)
+    query, sql, params, row_ids = _export_sql(request, resource)
     catalog_services.count_download(resource=resource)
-    if not (query.filters or query.sort or query.columns or query.is_aggregate):
+    if not (query.filters or query.sort or query.columns or query.is_aggregate or row_ids):
         handle = open(resource.current_version.file_path, "rb")  # noqa: SIM115  (FileResponse closes it)
     else:
         fd, tmp = tempfile.mkstemp(suffix=".parquet")
@@ -182,16 +207,18 @@ def geometry_expr(columns: list[dict[str, str]], geometry_column: str) -> str | 
 
 @router.get("/{rid}/data/geojson/", summary="Export GeoJSON (flux)")
 def export_geojson(request: HttpRequest, rid: str) -> StreamingHttpResponse:
-    """Matching rows as a GeoJSON FeatureCollection (when the data has a geometry)."""
+    """Matching rows as a GeoJSON FeatureCollection (`row_ids=true` adds `__id`)."""
     resource, _actor = _readable(request, rid, "export_geojson")
     version = resource.current_version
     geom = geometry_expr(version.columns, version.geometry_column)
     if geom is None:
         raise ApiError(400, "no_geometry", _("Cette ressource n’a pas de géométrie (ni colonne "
                                              "GeoJSON, ni latitude/longitude)."))
-    _q, sql, params = _export_sql(request, resource)
+    _q, sql, params, row_ids = _export_sql(request, resource)
     catalog_services.count_download(resource=resource)
     props = [c["name"] for c in version.columns if c["name"] != version.geometry_column]
+    if row_ids:
+        props.insert(0, engine.ID_COLUMN)
     wrapped = (
         f"SELECT '{{\"type\":\"Feature\",\"geometry\":' || coalesce({geom}, 'null') || "  # noqa: S608
         f"',\"properties\":' || CAST(to_json(struct_pack({_struct(props)})) AS VARCHAR) || '}}' "

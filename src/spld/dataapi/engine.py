@@ -320,8 +320,9 @@ def _rollup_select(query: Query, table: str, names: dict[tuple[str, str], str]) 
 
 
 def select_sql(query: Query, path: str, all_columns: list[str], *,
-               escape_formulas: set[str] | None = None) -> tuple[str, list[Any]]:
-    """The SELECT for rows or aggregates of a version (without LIMIT)."""
+               escape_formulas: set[str] | None = None,
+               row_ids: bool = True) -> tuple[str, list[Any]]:
+    """The SELECT for rows or aggregates of a version (without LIMIT; `__id` if `row_ids`)."""
     src = source(path)
     rollup = _rollup(query, path) if query.is_aggregate else None
     if rollup is not None:
@@ -336,7 +337,7 @@ def select_sql(query: Query, path: str, all_columns: list[str], *,
             sql += " GROUP BY " + ", ".join(quote_ident(c) for c in query.groupby)
         order = query.sort or [(c, "asc") for c in query.groupby]
     else:
-        wanted = query.columns or [ID_COLUMN, *all_columns]
+        wanted = query.columns or ([ID_COLUMN, *all_columns] if row_ids else list(all_columns))
         outputs = []
         for c in wanted:
             if escape_formulas and c in escape_formulas:

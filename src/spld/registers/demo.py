@@ -213,6 +213,14 @@ def _flows(orgs: dict[str, Any]) -> None:
             frequency="on_demand", start_date=datetime.date(2024, 1, 1))
 
 
+def _eurocities(domain: str, risk: str, use: str, *, proportionality: str, training_data: str,
+                connected: str) -> dict[str, str]:
+    """The Eurocities attributes a demo algorithm's register form asks for."""
+    return {"area": "Brest métropole", "domain": domain, "risk_category": risk, "type": use,
+            "proportionality": proportionality, "training_data": training_data,
+            "connected_data_sources": connected}
+
+
 def _algorithms(orgs: dict[str, Any], housing: ProcessingActivity) -> dict[str, Algorithm]:
     out = {}
     bmh = orgs["brest-metropole-habitat"]
@@ -262,6 +270,15 @@ def _algorithms(orgs: dict[str, Any], housing: ProcessingActivity) -> dict[str, 
             redress="Recours gracieux auprès de la commission ; saisine du médiateur ; "
             "tribunal administratif.",
             impact_assessment=housing.impact_assessments.first(),
+            extra=_eurocities(
+                "housing, living and living environment", "high risk", "prescriptive",
+                proportionality="Une grille publique rend l’examen de plusieurs milliers de "
+                "dossiers par an égal pour tous ; la commission garde la décision, ce qui "
+                "limite le risque d’une erreur de calcul.",
+                training_data="Aucune : la grille de points est écrite à la main et votée "
+                "par le conseil d’administration.",
+                connected="Système national d’enregistrement de la demande de logement "
+                "social (SNE) ; aucun autre fichier de personnes."),
         )
         found = services.create_algorithm(actor=OrgActor(bmh), organization=bmh,
                                           parameters=params[:3] + params[4:], **common)
@@ -289,7 +306,14 @@ def _algorithms(orgs: dict[str, Any], housing: ProcessingActivity) -> dict[str, 
             monitoring="Écart prévision/réalité suivi chaque semaine.",
             risks="Sous-estimation : repas manquants.",
             mitigations="Marge de 3 % et stock de repas de secours.",
-            redress="Sans objet (aucune décision individuelle) ; contact du service.")),
+            redress="Sans objet (aucune décision individuelle) ; contact du service.",
+            extra=_eurocities(
+                "education and science", "minimal risk", "predictive",
+                proportionality="Une prévision par école, sans donnée individuelle, suffit "
+                "à réduire le gaspillage ; une erreur coûte au plus quelques repas.",
+                training_data="Trois années de présences agrégées par école et par jour.",
+                connected="Logiciel de réservation des repas (données agrégées par école) ; "
+                "aucun fichier de personnes."))),
         "leaks": ("eau-du-ponant", dict(
             name="Détection des fuites après compteur",
             department="Service clientèle", contact_email="fuites@eau-du-ponant.example",
@@ -317,7 +341,15 @@ def _algorithms(orgs: dict[str, Any], housing: ProcessingActivity) -> dict[str, 
             monitoring="Taux d’alertes confirmées suivi chaque mois.",
             risks="Fausses alertes (piscines, arrosage).",
             mitigations="Seuil relevé en été ; l’abonné peut signaler un usage normal.",
-            redress="L’abonné peut contester l’alerte et demander un écrêtement.")),
+            redress="L’abonné peut contester l’alerte et demander un écrêtement.",
+            extra=_eurocities(
+                "environment, spacial planning and water", "limited risk", "diagnostic",
+                proportionality="Prévenir tôt d’une fuite probable évite des pertes d’eau et "
+                "des factures élevées ; l’alerte n’entraîne aucune sanction.",
+                training_data="Aucune : score à deux coefficients fixés par le service à "
+                "partir des fuites confirmées.",
+                connected="Index de télérelève des compteurs et fichier des abonnés "
+                "(pour les prévenir)."))),
         "bus": ("brest-metropole", dict(
             name="Modèle de demande de déplacements",
             department="Direction des mobilités", contact_email="mobilites@brest.example",
@@ -335,7 +367,14 @@ def _algorithms(orgs: dict[str, Any], housing: ProcessingActivity) -> dict[str, 
             monitoring="Comparaison annuelle avec la fréquentation observée.",
             risks="Sous-représenter les quartiers peu desservis aujourd’hui.",
             mitigations="Enquête ménages-déplacements en complément.",
-            redress="Concertation publique sur les scénarios.")),
+            redress="Concertation publique sur les scénarios.",
+            extra=_eurocities(
+                "traffic and transportation", "minimal risk", "predictive",
+                proportionality="Comparer des scénarios de réseau sur des flux agrégés, sans "
+                "donnée individuelle, éclaire la décision des élus.",
+                training_data="Validations agrégées par arrêt et par heure, comptages vélo, "
+                "enquête ménages-déplacements.",
+                connected="Aucune connexion à un fichier de personnes : données agrégées."))),
     }
     for key, (slug, fields) in specs.items():
         org = orgs[slug]

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import re
 import uuid
 import zipfile
 from collections.abc import Iterable
 from typing import Any
 from xml.sax.saxutils import escape
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -126,11 +129,25 @@ DIRECT = {
     "data_bias": "mitigations",
 }
 PROPERTIES = {p["attribute"]: p for p in vocab.EUROCITIES["properties"]}
+# Required attributes with no column of their own: the register form asks for them and keeps
+# them in `extra` (area, domain, risk_category, proportionality, training_data…).
+ASKED = ("area", "domain", "risk_category", "proportionality", "training_data",
+         "connected_data_sources", "type")
+# Metadata of the registration kept as imported, so that a re-export gives it back.
+METADATA = ("lang", "publication_date", "last_change_date")
+URL_PATTERN = re.compile(r"^https?://\S+$")
 
 
 def eurocities_export(algorithm: Algorithm) -> dict[str, Any]:
-    """The algorithm as a registration in the Eurocities standard's JSON."""
+    """The algorithm as a registration in the Eurocities standard's JSON.
+
+    Optional attributes without a value are left out (the schema wants a URL or a listed
+    value, never ""); a registration never edited since its import keeps its imported
+    metadata, so that export → import → export gives the same document.
+    """
     extra = dict(algorithm.extra)
+    untouched = algorithm.version <= 1
+    absent = set(extra.get("_absent", [])) if untouched else set()
     doc: dict[str, Any] = {attr: extra.get(attr, "") for attr in PROPERTIES}
     for attr, field in DIRECT.items():
         doc[attr] = getattr(algorithm, field) or ""
@@ -141,15 +158,48 @@ def eurocities_export(algorithm: Algorithm) -> dict[str, Any]:
         "status": extra.get("status") if STATUS_IN.get(extra.get("status", "")) ==
         algorithm.status else STATUS_OUT[algorithm.status],
         "algorithm_type": METHOD_OUT[algorithm.method],
-        "standard_version": vocab.EUROCITIES["version"], "uuid": str(algorithm.uid),
-        "lang": "fr", "publication_date": first.date().isoformat(),
-        "last_change_date": algorithm.updated_at.date().isoformat(),
+        "standard_version": vocab.EUROCITIES["version"],
+        "uuid": extra.get("source_uuid") or str(algorithm.uid),
+        # This register is the public web page of the registration.
+        "website": extra.get("website")
+        or settings.SITE_URL.rstrip("/") + algorithm.get_absolute_url(),
+        "lang": extra.get("lang") or "fr",
+        "publication_date": extra.get("publication_date") or first.date().isoformat(),
+        "last_change_date": (untouched and extra.get("last_change_date"))
+        or algorithm.updated_at.date().isoformat(),
         "revision_date": extra.get("revision_date") or algorithm.updated_at.date().isoformat(),
         "revision_note": revisions[-1].note if revisions else "",
     })
     if algorithm.impact_assessment_id and not doc.get("DPIA_description"):
         doc["DPIA_description"] = algorithm.impact_assessment.title
-    return doc
+    return {attr: value for attr, value in doc.items()
+            if attr not in absent and (PROPERTIES[attr]["required"] or value not in ("", None))}
+
+
+def _check(attr: str, prop: dict[str, Any], value: Any) -> str | None:
+    """The problem with one attribute's value, or None."""
+    if prop["required"] and attr not in ("organization", "uuid", "standard_version",
+                                         "lang", "publication_date", "last_change_date",
+                                         "revision_date") and not value:
+        return _("Attribut obligatoire du standard Eurocities.")
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        return _("Texte attendu.")
+    if "enum" in prop and value not in prop["enum"]:
+        return _("Valeur hors liste : {v}.").format(v=", ".join(prop["enum"]))
+    if prop["type"] == "const" and value != prop["const"]:
+        return _("Valeur attendue : {v}.").format(v=prop["const"])
+    if prop["type"] == "url" and not URL_PATTERN.match(value):
+        return _("Adresse web attendue (http:// ou https://).")
+    if prop["type"] == "email" and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+        return _("Adresse électronique attendue.")
+    if prop["type"] == "date":
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return _("Date attendue (AAAA-MM-JJ).")
+    return None
 
 
 def eurocities_import(document: Any) -> dict[str, Any]:
@@ -158,15 +208,9 @@ def eurocities_import(document: Any) -> dict[str, Any]:
         raise ValidationError(_("Un objet JSON au format du standard Eurocities est attendu."))
     errors: dict[str, str] = {}
     for attr, prop in PROPERTIES.items():
-        value = document.get(attr)
-        if prop["required"] and attr not in ("organization", "uuid", "standard_version",
-                                             "lang", "publication_date", "last_change_date",
-                                             "revision_date") and not value:
-            errors[attr] = _("Attribut obligatoire du standard Eurocities.")
-        elif value and "enum" in prop and value not in prop["enum"]:
-            errors[attr] = _("Valeur hors liste : {v}.").format(v=", ".join(prop["enum"]))
-        elif value is not None and not isinstance(value, str):
-            errors[attr] = _("Texte attendu.")
+        problem = _check(attr, prop, document.get(attr))
+        if problem:
+            errors[attr] = problem
     if len(str(document.get("description_short") or "")) > 150:
         errors["description_short"] = _("150 caractères au plus.")
     unknown = set(document) - set(PROPERTIES)
@@ -179,12 +223,18 @@ def eurocities_import(document: Any) -> dict[str, Any]:
     fields["method"] = METHOD_IN[document["algorithm_type"]]
     # The standard does not say whether the algorithm decides; "recommends" is the safe reading.
     fields["decision_role"] = Algorithm.Role.RECOMMENDS
+    # Optional in the standard, required here: filled in, and remembered as absent so that
+    # a re-export leaves them out again.
+    absent = [attr for attr in ("data_bias", "methods_and_models", "revision_note")
+              if not document.get(attr)]
     fields["mitigations"] = fields["mitigations"] or _("Non renseigné dans la fiche importée.")
     fields["operations"] = fields["operations"] or fields["description"]
-    keep = {attr: document[attr] for attr in PROPERTIES
-            if attr not in DIRECT and document.get(attr) and attr not in (
-                "organization", "algorithm_type", "standard_version", "lang",
-                "publication_date", "last_change_date", "revision_note")}
+    keep: dict[str, Any] = {attr: document[attr] for attr in PROPERTIES
+                            if attr not in DIRECT and document.get(attr) and attr not in (
+                                "organization", "algorithm_type", "standard_version",
+                                "revision_note")}
+    if absent:
+        keep["_absent"] = absent
     if document.get("uuid"):
         try:
             keep["source_uuid"] = str(uuid.UUID(str(document["uuid"])))

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from spld.core.permissions import is_spld_admin
 from spld.organizations.models import Organization
-from spld.registers import vocab
+from spld.registers import exports, vocab
 from spld.registers.models import Algorithm, DataFlow, ImpactAssessment, ProcessingActivity, Usage
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -135,7 +135,72 @@ class UsageForm(EntryForm):
                   "footprint_note", "lineage_run"]
 
 
+# French labels of the Eurocities standard's lists (the values stay the standard's own).
+EUROCITIES_LABELS = {
+    "domain": {
+        "taxes": _("impôts et taxes"),
+        "housing, living and living environment": _("logement et cadre de vie"),
+        "culture, sports and leisure": _("culture, sport et loisirs"),
+        "defence": _("défense"),
+        "economy and entrepreneurship": _("économie et entreprises"),
+        "family, youth and households": _("famille, jeunesse et foyers"),
+        "finance": _("finances"),
+        "generic": _("général"),
+        "health and health care": _("santé et soins"),
+        "immigration and integration": _("immigration et intégration"),
+        "international collaboration and development aid": _(
+            "coopération internationale et aide au développement"),
+        "agriculture, nature and food": _("agriculture, nature et alimentation"),
+        "environment, spacial planning and water": _("environnement, aménagement et eau"),
+        "education and science": _("éducation et recherche"),
+        "public safety": _("sécurité publique"),
+        "government": _("administration publique"),
+        "justice": _("justice"),
+        "travel, living and working abroad": _("voyager, vivre et travailler à l’étranger"),
+        "subsidies, benefits and allowances": _("aides, prestations et allocations"),
+        "traffic and transportation": _("circulation et transports"),
+        "work and career": _("travail et carrière"),
+    },
+    "risk_category": {
+        "minimal risk": _("risque minimal"), "limited risk": _("risque limité"),
+        "high risk": _("risque élevé"), "unacceptable": _("risque inacceptable"),
+    },
+    "type": {
+        "descriptive": _("descriptif (décrit ce qui est)"),
+        "diagnostic": _("diagnostique (explique pourquoi)"),
+        "predictive": _("prédictif (estime ce qui arrivera)"),
+        "prescriptive": _("prescriptif (propose quoi faire)"),
+    },
+}
+
+
+def _eurocities_choices(attr: str) -> list[tuple[str, Any]]:
+    labels = EUROCITIES_LABELS[attr]
+    return [("", "---------")] + [(v, labels.get(v, v)) for v in exports.PROPERTIES[attr]["enum"]]
+
+
 class AlgorithmForm(EntryForm):
+    # Required attributes of the Eurocities standard with no column of their own (in `extra`).
+    area = forms.CharField(label=_("zone géographique (standard Eurocities)"), max_length=200,
+                           help_text=_("Nom officiel du territoire où l’algorithme est utilisé."))
+    domain = forms.ChoiceField(label=_("domaine (standard Eurocities)"),
+                               choices=_eurocities_choices("domain"))
+    risk_category = forms.ChoiceField(
+        label=_("catégorie de risque (règlement européen sur l’IA)"),
+        choices=_eurocities_choices("risk_category"))
+    proportionality = forms.CharField(
+        label=_("proportionnalité"), widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Pourquoi l’algorithme est nécessaire et pourquoi ses bénéfices "
+                    "l’emportent sur ses risques."))
+    training_data = forms.CharField(
+        label=_("données d’entraînement"), widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Données ayant servi à construire ou entraîner l’algorithme, et pourquoi ; "
+                    "« aucune » pour des règles écrites à la main."))
+    connected_data_sources = forms.CharField(
+        label=_("connexions à des sources de données"), widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Registres de personnes ou autres bases interrogées par l’algorithme."))
+    use_type = forms.ChoiceField(label=_("type d’usage (standard Eurocities)"),
+                                 choices=_eurocities_choices("type"))
     parameters = JsonField(label=_("paramètres et pondérations (JSON)"), required=False,
                            help_text=_('Liste : [{"name": "revenus", "label": "Revenus", '
                                        '"type": "number", "weight": -0.5, "min": 0, "max": 5000, '
@@ -154,6 +219,20 @@ class AlgorithmForm(EntryForm):
                   "mitigations", "impact_assessment", "redress", "code_url",
                   "documentation_url", "extra"]
 
+    # form field → Eurocities attribute
+    ASKED = {"area": "area", "domain": "domain", "risk_category": "risk_category",
+             "proportionality": "proportionality", "training_data": "training_data",
+             "connected_data_sources": "connected_data_sources", "use_type": "type"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        extra = self.instance.extra if self.instance.pk else {}
+        for name, attr in self.ASKED.items():
+            if extra.get(attr):
+                self.initial.setdefault(name, extra[attr])
+        # The JSON box holds the other attributes; the ones asked above are edited above.
+        self.initial["extra"] = {k: v for k, v in extra.items() if k not in self.ASKED.values()}
+
     def clean_parameters(self) -> Any:
         return self.cleaned_data.get("parameters") or []
 
@@ -162,6 +241,16 @@ class AlgorithmForm(EntryForm):
         if not isinstance(value, dict):
             raise forms.ValidationError(_g("Un objet JSON est attendu."))
         return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        extra = dict(data.get("extra") or {})
+        for name, attr in self.ASKED.items():
+            value = data.pop(name, None)
+            if value:
+                extra[attr] = value
+        data["extra"] = extra
+        return data
 
 
 class AssessmentForm(forms.ModelForm):

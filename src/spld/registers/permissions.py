@@ -16,6 +16,15 @@ def _edit(actor: Any, obj: Any) -> bool:
         actor, _organization_of(obj), "editor", "dpo", "org_admin")
 
 
+@rule("registers.manage")
+def _manage(actor: Any, obj: Any) -> bool:
+    # The "manage my organisation's entries" page: people holding a role in an organisation.
+    memberships = getattr(actor, "memberships", None)
+    return is_spld_admin(actor) or bool(
+        getattr(actor, "is_authenticated", False) and memberships is not None
+        and memberships.exists())
+
+
 @rule("registers.publish_assessment")
 def _publish_assessment(actor: Any, obj: Any) -> bool:
     # Reviewing and publishing an impact assessment is the DPO's or the organisation's call.

@@ -268,6 +268,8 @@ KINDS: dict[str, dict[str, Any]] = {
 @login_required
 def manage(request: HttpRequest) -> HttpResponse:
     """The register entries of the organisations the user edits for."""
+    if not has_perm(request.user, "registers.manage"):
+        raise PermissionDenied(_("Vous n’éditez pour aucune organisation."))
     if is_spld_admin(request.user):
         orgs = Organization.objects.all()
     else:

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,7 @@ from spld.accounts.models import User
 from spld.core.links import public_url
 from spld.core.permissions import require
 from spld.organizations.models import Organization
-from spld.rights import deadlines, receipts, routing, vault
+from spld.rights import deadlines, keys, receipts, routing, vault
 from spld.rights.models import (
     AccessLogEntry,
     Attachment,
@@ -67,7 +67,8 @@ def _system_actor() -> str:
 
 def email_digest(email: str) -> str:
     """Keyed hash of an address: lets a pending consent be claimed without storing the address."""
-    return hmac.new(settings.SECRET_KEY.encode(), email.strip().lower().encode(),
+    # A dedicated key, not the Django secret: rotating that one must not orphan consents.
+    return hmac.new(keys.consent_match_key(), email.strip().lower().encode(),
                     hashlib.sha256).hexdigest()
 
 
@@ -531,6 +532,11 @@ def erase_my_data(*, actor: Any, user: User) -> Receipt:
         CitizenVault.objects.filter(user=user).delete()  # the key: crypto-shredding
         receipt = receipts.for_erasure(actor=actor, user=user, subject_ref=subject_ref,
                                        deleted=deleted, at=now)
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        # secure_delete zeroed the erased rows in the database pages; the write-ahead log
+        # still holds the pages as they were until a checkpoint truncates it.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     log.info("erasure done: %s", json.dumps(deleted, sort_keys=True))
     return receipt
 

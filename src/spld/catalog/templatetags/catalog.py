@@ -25,3 +25,14 @@ def org_datasets(organization: object) -> dict[str, object]:
 
     return {"organization": organization,
             "datasets": list(datasets_of(organization).order_by("title")[:100])}
+
+
+@register.inclusion_tag("catalog/includes/maintained_datasets.html", takes_context=True)
+def maintained_datasets(context: dict[str, object], organization: object) -> dict[str, object]:
+    """An organisation's datasets with their update links, for the people who publish them."""
+    from spld.catalog.selectors import datasets_to_maintain
+    from spld.core.permissions import has_perm
+
+    allowed = has_perm(context.get("user"), "catalog.publish", organization)
+    return {"organization": organization,
+            "datasets": datasets_to_maintain(organization) if allowed else []}

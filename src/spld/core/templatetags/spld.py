@@ -21,3 +21,11 @@ def url_in_language(context: dict[str, Any], language: str) -> str:
 def get_item(mapping: dict[str, Any], key: str) -> Any:
     """mapping[key] in a template."""
     return mapping.get(key)
+
+
+@register.simple_tag(takes_context=True)
+def can(context: dict[str, Any], permission: str, obj: Any = None) -> bool:
+    """`{% can "perm" obj as ok %}`: the same rule the view applies, so links match rights."""
+    from spld.core.permissions import has_perm
+
+    return has_perm(context.get("user"), permission, obj)

@@ -8,6 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from spld.core.startup import refuse_unsafe_start
+
 
 class Command(BaseCommand):
     help = "Serve SPLD with gunicorn (a production WSGI server)."
@@ -27,6 +29,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        refuse_unsafe_start()
         argv = [
             sys.executable,
             "-m",

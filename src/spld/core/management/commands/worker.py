@@ -7,7 +7,9 @@ from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 from django_tasks_db.management.commands.db_worker import Worker
 
+from spld.core.pause import hold_tasks_during_backups
 from spld.core.recovery import Heartbeat
+from spld.core.startup import refuse_unsafe_start
 
 
 class LeasedWorker(Worker):
@@ -31,6 +33,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
 
+        refuse_unsafe_start()
+        hold_tasks_during_backups()  # `spld backup` pauses the worker between tasks
         DbWorkerCommand(stdout=self.stdout, stderr=self.stderr).configure_logging(
             options["verbosity"])
         worker = LeasedWorker(
