@@ -256,6 +256,18 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# A worker renews its lease every quarter of this delay; a task whose worker missed it is
+# retried (up to SPLD_TASK_MAX_ATTEMPTS runs in all) or failed.
+SPLD_TASK_LEASE_SECONDS = env_int(
+    "SPLD_TASK_LEASE_SECONDS", 60,
+    help="Seconds without a worker heartbeat after which its running tasks are recovered.")
+SPLD_WITNESS_INTERVAL_SECONDS = env_int(
+    "SPLD_WITNESS_INTERVAL_SECONDS", 300,
+    help="How often the worker has the witnesses whose keys it holds cosign the newest "
+         "checkpoint (0: never).")
+SPLD_TASK_MAX_ATTEMPTS = env_int(
+    "SPLD_TASK_MAX_ATTEMPTS", 3,
+    help="Runs of a task (first one included) before a lost task is failed for good.")
 
 EMAIL_HOST = env_str(
     "SPLD_EMAIL_HOST", help="SMTP server; when empty, e-mails are written to SPLD_DATA_DIR/outbox."

@@ -202,6 +202,12 @@ def resource_detail(request: HttpRequest, slug: str, rid: str) -> dict[str, Any]
 
         out["ingest_error"] = resource.ingest_error
         out["ingest_report"] = resource.ingest_report
+        # Every file sent, with its outcome: a failure stays visible after a later success.
+        out["attempts"] = [{
+            "task_id": a.task_id, "filename": a.filename, "status": a.status,
+            "error": a.error, "sent_at": a.sent_at.isoformat(),
+            "version": a.version.number if a.version else None,
+        } for a in selectors.recent_attempts(resource)]
         # The last import task as the task backend saw it: pending, running, succeeded, failed.
         out["task"] = state_of(resource.ingest_task_id) if resource.ingest_task_id else None
     return out

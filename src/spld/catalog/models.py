@@ -323,3 +323,34 @@ class HarvestRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} @ {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class IngestAttempt(models.Model):
+    """One file sent to a resource (upload or remote URL) and what became of it.
+
+    Rows are numbered in the order the files were sent: the last one sent wins the current
+    version, and every failure stays visible to the publisher.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("en attente")
+        RUNNING = "running", _("en cours")
+        OK = "ok", _("publié")
+        FAILED = "failed", _("échec")
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="attempts")
+    task_id = models.CharField(max_length=64, unique=True)
+    filename = models.CharField(max_length=255, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    error = models.TextField(blank=True)
+    version = models.ForeignKey(ResourceVersion, null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("envoi de fichier")
+
+    def __str__(self) -> str:
+        return f"{self.resource} #{self.pk} {self.status}"

@@ -157,3 +157,11 @@ def search_datasets(*, actor: Any = None, q: str = "", publisher: str = "", them
     ordered = {f: sorted(v.values(), key=lambda e: (-e["count"], str(e["label"])))
                for f, v in facets.items()}
     return items, ordered
+
+
+def recent_attempts(resource: Resource, limit: int = 10) -> list[Any]:
+    """The last files sent to a resource, newest first, with their outcome (publishers only)."""
+    from spld.catalog.models import IngestAttempt
+
+    return list(IngestAttempt.objects.filter(resource=resource)
+                .select_related("version").order_by("-pk")[:limit])

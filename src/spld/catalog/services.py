@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -19,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from spld.catalog import conf, search, staging
 from spld.catalog.ingest import IngestError, ingest_file
-from spld.catalog.models import Dataset, Resource, ResourceVersion
+from spld.catalog.models import Dataset, IngestAttempt, Resource, ResourceVersion
 from spld.core.permissions import require
 from spld.ledger import services as ledger
 
@@ -167,22 +169,73 @@ def discard_staged(staged: Path) -> None:
     staging.checksum_path(staged).unlink(missing_ok=True)
 
 
-def _fail(resource: Resource, error: IngestError | Exception) -> None:
-    message = getattr(error, "message", str(error))
-    report = getattr(error, "report", {}) or {}
-    Resource.objects.filter(pk=resource.pk).update(
-        ingest_status=Resource.IngestStatus.FAILED, ingest_error=message[:2000],
-        ingest_report=report)
+_RESOURCE_STATUS = {
+    IngestAttempt.Status.PENDING: Resource.IngestStatus.PENDING,
+    IngestAttempt.Status.RUNNING: Resource.IngestStatus.RUNNING,
+    IngestAttempt.Status.OK: Resource.IngestStatus.OK,
+    IngestAttempt.Status.FAILED: Resource.IngestStatus.FAILED,
+}
+
+
+def settle_attempt(resource: Resource, attempt: IngestAttempt | None, status: str, *,
+                   error: str = "", report: dict | None = None) -> None:
+    """Record how a sent file fares; the resource shows the state of the last file sent."""
+    with transaction.atomic():
+        locked = Resource.objects.select_for_update().get(pk=resource.pk)
+        if attempt is not None:
+            finished = status in (IngestAttempt.Status.OK, IngestAttempt.Status.FAILED)
+            IngestAttempt.objects.filter(pk=attempt.pk).update(
+                status=status, error=error[:2000],
+                finished_at=timezone.now() if finished else None)
+            if locked.attempts.filter(pk__gt=attempt.pk).exists():
+                return  # a file sent later decides what the resource shows
+        fields: dict[str, Any] = {"ingest_status": _RESOURCE_STATUS[status]}
+        if status == IngestAttempt.Status.FAILED:
+            fields.update(ingest_error=error[:2000], ingest_report=report or {})
+        Resource.objects.filter(pk=locked.pk).update(**fields)
+
+
+def _fail(resource: Resource, error: IngestError | Exception,
+          attempt: IngestAttempt | None = None) -> None:
+    settle_attempt(resource, attempt, IngestAttempt.Status.FAILED,
+                   error=getattr(error, "message", str(error)),
+                   report=getattr(error, "report", {}) or {})
+
+
+def attempt_key(attempt: IngestAttempt | None) -> str:
+    """The tag in the names of an attempt's files, so that its leftovers can be found."""
+    return attempt.task_id.replace("-", "")[:12] if attempt is not None else uuid.uuid4().hex[:8]
+
+
+def discard_attempt_files(resource: Resource, attempt: IngestAttempt,
+                          staged: Path | None = None) -> None:
+    """Remove what an interrupted attempt left: temporary Parquet/DuckDB files, its work folder."""
+    key = attempt_key(attempt)
+    folder = Path(settings.DATA_DIR) / "datasets" / str(resource.rid)
+    if folder.is_dir():
+        for path in folder.glob(f"*-{key}.*"):
+            if path.name.endswith(".tmp") or path.name.startswith("incoming-"):
+                path.unlink(missing_ok=True)
+    if staged is not None:
+        shutil.rmtree(staged.with_name(staged.name + ".work"), ignore_errors=True)
 
 
 def ingest_staged(*, actor: Any, resource: Resource, staged: Path, filename: str,
-                  progress: Callable[[int, str], None] = lambda _p, _m: None) -> ResourceVersion:
+                  progress: Callable[[int, str], None] = lambda _p, _m: None,
+                  attempt: IngestAttempt | None = None) -> ResourceVersion:
     """Turn a staged file into a new immutable version; on failure keep the previous one."""
     require(actor, "catalog.publish", resource)
-    Resource.objects.filter(pk=resource.pk).update(ingest_status=Resource.IngestStatus.RUNNING)
-    number = (resource.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    relative = Path("datasets") / str(resource.rid) / f"v{number}-{uuid.uuid4().hex[:8]}.parquet"
-    dest = Path(settings.DATA_DIR) / relative
+    if attempt is not None and attempt.version_id:
+        # Retried after a crash that followed the publication: only the query cache may lack.
+        version = attempt.version
+        if not version.file_path.with_suffix(".duckdb").exists():
+            build_query_cache(version=version)
+        return version
+    settle_attempt(resource, attempt, IngestAttempt.Status.RUNNING)
+    key = attempt_key(attempt)
+    folder = Path("datasets") / str(resource.rid)
+    # The version number is only known once the resource is locked, at publication.
+    dest = Path(settings.DATA_DIR) / folder / f"incoming-{key}.parquet"
     source_bytes = staged.stat().st_size if staged.exists() else 0
     try:
         from spld.catalog.ingest import sha256_file
@@ -200,7 +253,7 @@ def ingest_staged(*, actor: Any, resource: Resource, staged: Path, filename: str
                                  progress=lambda pct, msg: progress(pct * 9 // 10, msg))
             source_sha = source_hash.result() if source_hash else source_sha
     except IngestError as exc:
-        _fail(resource, exc)
+        _fail(resource, exc, attempt)
         raise
     except Exception as exc:
         # Never leave the resource "running": the previous version keeps serving.
@@ -208,14 +261,23 @@ def ingest_staged(*, actor: Any, resource: Resource, staged: Path, filename: str
         error = IngestError("internal_error", _(
             "L’import a échoué à cause d’une erreur interne ; la version précédente reste en "
             "ligne. Réessayez ou contactez l’équipe du service."))
-        _fail(resource, error)
+        _fail(resource, error, attempt)
         raise error from exc
     finally:
         discard_staged(staged)
+    final: Path | None = None
     try:
         with transaction.atomic():
+            # One publication at a time per resource (a row lock on PostgreSQL; SQLite
+            # serialises writers): the next number is then free, whatever the other workers do.
+            locked = Resource.objects.select_for_update().get(pk=resource.pk)
+            number = (ResourceVersion.objects.filter(resource=locked)
+                      .aggregate(n=Max("number"))["n"] or 0) + 1
+            relative = folder / f"v{number}-{key}.parquet"
+            final = Path(settings.DATA_DIR) / relative
+            os.replace(dest, final)
             version = ResourceVersion(
-                resource=resource, number=number, path=str(relative), byte_size=result.byte_size,
+                resource=locked, number=number, path=str(relative), byte_size=result.byte_size,
                 sha256=result.sha256, source_name=Path(filename).name[:255],
                 source_format=result.source_format, source_bytes=source_bytes,
                 source_sha256=source_sha, encoding=result.encoding, delimiter=result.delimiter,
@@ -224,18 +286,30 @@ def ingest_staged(*, actor: Any, resource: Resource, staged: Path, filename: str
                 created_by=actor if hasattr(actor, "memberships") else None,
             )
             version.save()
-            resource = Resource.objects.select_for_update().get(pk=resource.pk)
-            resource.current_version = version
-            resource.ingest_status = Resource.IngestStatus.OK
-            resource.ingest_error = ""
-            resource.ingest_report = {}
-            resource.save()
-            dataset = resource.dataset
+            # The last file sent wins: a file sent earlier but converted later is kept in
+            # the history without replacing the newer one.
+            wins = attempt is None or not locked.attempts.filter(
+                pk__gt=attempt.pk, status=IngestAttempt.Status.OK).exists()
+            latest = attempt is None or not locked.attempts.filter(pk__gt=attempt.pk).exists()
+            if attempt is not None:
+                IngestAttempt.objects.filter(pk=attempt.pk).update(
+                    status=IngestAttempt.Status.OK, error="", version=version,
+                    finished_at=timezone.now())
+            if wins:
+                locked.current_version = version
+            if latest:
+                locked.ingest_status = Resource.IngestStatus.OK
+                locked.ingest_error = ""
+                locked.ingest_report = {}
+            locked.save()
+            dataset = locked.dataset
             Dataset.objects.filter(pk=dataset.pk).update(modified=timezone.now())
             if dataset.status == Dataset.Status.PUBLISHED:
-                ledger.record(actor=actor, subject=resource, action="version_published")
+                ledger.record(actor=actor, subject=locked, action="version_published")
     except Exception:
         dest.unlink(missing_ok=True)
+        if final is not None:
+            final.unlink(missing_ok=True)
         raise
     progress(95, _("préparation de la consultation en ligne (aperçu, filtres, API)"))
     build_query_cache(version=version)

@@ -112,6 +112,9 @@ def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
     for resource in dataset.resources.all():
         entry: dict[str, Any] = {"resource": resource, "version": resource.current_version,
                                  "versions": selectors.version_history(resource)}
+        if can_edit:
+            entry["failures"] = [a for a in selectors.recent_attempts(resource)
+                                 if a.status == "failed"]
         if can_edit and resource.ingest_task_id and resource.ingest_status != "ok":
             entry["task"] = task_progress.state_of(resource.ingest_task_id)
         if resource.current_version is not None and not resource.current_version.is_available:

@@ -363,3 +363,22 @@ def witnesses() -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def cosignature_status() -> dict[str, Any] | None:
+    """The newest checkpoint and how old its newest witness cosignature is (None: no log yet)."""
+    latest = Checkpoint.objects.order_by("-size").first()
+    if latest is None:
+        return None
+    newest = (Cosignature.objects.select_related("checkpoint")
+              .order_by("-checkpoint__size", "-timestamp").first())
+    cosigned_at = datetime.fromtimestamp(newest.timestamp, tz=UTC) if newest else None
+    return {
+        "size": latest.size,
+        "signed_at": latest.created_at,
+        "cosigners": latest.cosignatures.count(),
+        "cosigned_size": newest.checkpoint.size if newest else None,
+        "cosigned_at": cosigned_at,
+        "age_seconds": (int((datetime.now(tz=UTC) - cosigned_at).total_seconds())
+                        if cosigned_at else None),
+    }

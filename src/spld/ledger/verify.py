@@ -195,6 +195,7 @@ class Report:
     root: str
     previous_size: int
     cosigners: list[str]
+    cosigned_at: int | None = None  # newest time a witness claims to have cosigned (POSIX)
 
 
 def fetch_checkpoint(
@@ -308,7 +309,11 @@ def verify_remote(
     )
     state.save(state_path)
     cosigners = [s.name for s in sigs if s.name != verifier.name]
-    return Report(cp.origin, cp.size, state.root, previous, cosigners)
+    # A cosignature/v1 line carries its time: 8 bytes big-endian before the Ed25519 signature.
+    times = [int.from_bytes(s.sig[:8], "big") for s in sigs
+             if s.name != verifier.name and len(s.sig) == 72]
+    return Report(cp.origin, cp.size, state.root, previous, cosigners,
+                  max(times) if times else None)
 
 
 # --- Witness -------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 
 from spld.core.permissions import has_perm
 from spld.core.principles import PRINCIPLES
+from spld.ledger.selectors import cosignature_status
 from spld.organizations.models import Organization
 from spld.portal import selectors
 
@@ -24,7 +25,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def hub(request: HttpRequest) -> HttpResponse:
     """Transparency hub: every public register, with counts once they exist."""
-    return render(request, "core/hub.html", {"hub": selectors.transparency_hub()})
+    return render(request, "core/hub.html", {"hub": selectors.transparency_hub(),
+                                             "log_status": cosignature_status()})
 
 
 def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +111,10 @@ class Command(BaseCommand):
         )
         since = f", consistent with {report.previous_size}" if report.previous_size else ""
         cosig = f"; cosigned by {', '.join(report.cosigners)}" if report.cosigners else ""
+        if report.cosigned_at is not None:
+            cosig += f" (newest cosignature {max(0, int(time.time()) - report.cosigned_at)} s old)"
+        elif not report.cosigners:
+            cosig = "; not cosigned by any witness"
         self._out(
             self.style.SUCCESS(
                 f"OK: {report.origin} size {report.size} root {report.root}{since}{cosig}"
