@@ -12,8 +12,6 @@ def main() -> None:
         # SPLD's own version (Django's --version would print Django's).
         print(f"spld {__version__}")
         return
-    if len(sys.argv) > 1 and sys.argv[1] == "upgrade-data":
-        sys.argv[1] = "upgrade_data"  # the name the upgrade guide gives
     if len(sys.argv) > 1 and sys.argv[1] == "demo":
         # The demo may generate its own secret key and shows demo accounts.
         os.environ.setdefault("SPLD_DEMO", "true")

@@ -1,14 +1,12 @@
 """`spld upgrade-data`: versions of earlier releases (with `__id`, no query database) upgraded."""
 
 import json
-import sys
 from io import StringIO
 
 import duckdb
 import pytest
 from django.core.management import CommandError, call_command
 
-from spld import cli
 from spld.catalog.ingest import parquet_column_names, query_db_path, sha256_file
 from spld.catalog.models import ResourceVersion
 from spld.ledger.models import LogEntry
@@ -44,7 +42,7 @@ def _make_old_format(version):
 
 def _run(*args):
     out = StringIO()
-    call_command("upgrade_data", *args, stdout=out)
+    call_command("upgrade-data", *args, stdout=out)
     return out.getvalue()
 
 
@@ -100,9 +98,3 @@ def test_missing_version_file_is_named_and_fails(resource):
     with pytest.raises(CommandError, match="Fichiers de version absents"):
         _run()
 
-
-@pytest.mark.django_db
-def test_the_guide_spelling_runs_the_command(resource, monkeypatch, capsys):
-    monkeypatch.setattr(sys, "argv", ["spld", "upgrade-data", "--dry-run"])
-    cli.main()
-    assert "1 versions, 0 à mettre à jour, 0 sans fichier." in capsys.readouterr().out

@@ -1,4 +1,7 @@
-"""`spld upgrade-data [--dry-run]`: bring data files of earlier releases to the current format."""
+"""`spld upgrade-data [--dry-run]`: bring data files of earlier releases to the current format.
+
+The file name carries the hyphen so that the command is the one the upgrade guide names.
+"""
 
 from typing import Any
 
