@@ -98,3 +98,28 @@ def test_missing_version_file_is_named_and_fails(resource):
     with pytest.raises(CommandError, match="Fichiers de version absents"):
         _run()
 
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("layout", ["before rollups", "not a database"])
+def test_derived_database_of_an_older_layout_or_broken_is_rebuilt(client, resource, layout):
+    version = resource.current_version
+    derived = query_db_path(version.file_path)
+    derived.unlink()
+    if layout == "before rollups":  # the first derived databases held only the rows
+        con = duckdb.connect(str(derived))
+        con.execute(f"CREATE TABLE data AS SELECT * FROM read_parquet('{version.file_path}')")
+        con.close()
+    else:
+        derived.write_bytes(b"not a duckdb file")
+    out = _run()
+    assert "base de requête construite" in out and "réécrit" not in out
+    con = duckdb.connect(str(derived), read_only=True)
+    tables = {r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables").fetchall()}
+    con.close()
+    assert {"data", "counts", "rollups"} <= tables
+    rows, total = _rows(client, resource)
+    assert total == 4 and [r["__id"] for r in rows] == [1, 2, 3, 4]
+    assert rows[0]["nom"] == "Brest" and rows[3]["nom"] == "Plougastel-Daoulas"
+    assert "déjà au format actuel" in _run()

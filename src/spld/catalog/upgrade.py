@@ -72,9 +72,34 @@ def plan(version: ResourceVersion) -> list[str]:
     if ID_COLUMN in parquet_column_names(str(path)):
         actions.append(REWRITE)  # the rewritten file gets its own derived database
         actions.append(BUILD)
-    elif not query_db_path(path).exists():
+    elif not _derived_is_current(query_db_path(path), version.row_count):
         actions.append(BUILD)
     return actions or [CURRENT]
+
+
+# Tables of the derived database since value counts and rollups were added (ADR 0004).
+DERIVED_TABLES = frozenset({"data", "counts", "rollups"})
+
+
+def _derived_is_current(path: Path, row_count: int) -> bool:
+    """Whether a derived database exists, opens, has today's tables and every row."""
+    if not path.exists():
+        return False
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:  # broken, or not a DuckDB file: rebuilt
+        return False
+    try:
+        tables = {r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables").fetchall()}
+        if not tables >= DERIVED_TABLES:
+            return False
+        row = con.execute("SELECT count(*) FROM data").fetchone()
+        return row is not None and int(row[0]) == row_count
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()
 
 
 def _rewrite_without_id(version: ResourceVersion) -> None:
