@@ -6,6 +6,12 @@ import sys
 
 def main() -> None:
     """Run a management command (`spld migrate`, `spld demo`, `spld worker`, …)."""
+    if len(sys.argv) > 1 and sys.argv[1] in ("--version", "version"):
+        from spld import __version__
+
+        # SPLD's own version (Django's --version would print Django's).
+        print(f"spld {__version__}")
+        return
     if len(sys.argv) > 1 and sys.argv[1] == "demo":
         # The demo may generate its own secret key and shows demo accounts.
         os.environ.setdefault("SPLD_DEMO", "true")

@@ -220,6 +220,7 @@ ACTION_VERBS = {
     "adopted": gettext_lazy("a adopté"),
     "withdrawn": gettext_lazy("a retiré"),
     "version_published": gettext_lazy("a publié une nouvelle version de"),
+    "version_reformatted": gettext_lazy("a réécrit au format actuel le fichier de"),
     "status_changed": gettext_lazy("a changé le statut de"),
     "scheduled": gettext_lazy("a programmé"),
     "remedied": gettext_lazy("a levé"),
