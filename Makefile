@@ -55,9 +55,9 @@ typecheck: install
 ## Refresh the English catalogue after changing French texts, compile it, and derive the
 ## French plural catalogue (French says "0 traitement", gettext alone would say "0 traitements").
 messages: install
-	cd src/spld && ../../$(BIN)/spld makemessages -l en --no-obsolete --add-location file
-	cd src/spld && ../../$(BIN)/spld compilemessages -l en
-	$(BIN)/spld frenchplurals
+	cd src/spld && SPLD_DEMO=1 ../../$(BIN)/spld makemessages -l en --no-obsolete --add-location file
+	cd src/spld && SPLD_DEMO=1 ../../$(BIN)/spld compilemessages -l en
+	SPLD_DEMO=1 $(BIN)/spld frenchplurals
 
 clean:
 	rm -rf $(VENV) spld-data spld-data-secrets .pytest_cache

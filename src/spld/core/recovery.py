@@ -61,7 +61,7 @@ def release(worker_id: str) -> None:
 
 
 def _lost_message(attempts: int) -> str:
-    return _("Tâche interrompue : le processus qui l’exécutait s’est arrêté ({n} essai(s)). "
+    return _("Tâche interrompue : le processus qui l’exécutait s’est arrêté (essais : {n}). "
              "Relancez l’opération ; le fichier déjà publié reste servi.").format(n=attempts)
 
 
@@ -112,7 +112,7 @@ def _recover_one(pk: Any, alive: set[str], expired: Any) -> str | None:
             row.save(update_fields=["status", "started_at"])
         TaskProgress.objects.filter(task_id=str(row.pk)).update(
             message=(message if final else _("Reprise après l’arrêt d’un processus "
-                                              "({n} essai(s))").format(n=attempts))[:500])
+                                              "(essais : {n})").format(n=attempts))[:500])
     logger.warning("task %s (%s) lost by its worker: %s", row.pk, row.task_path,
                    "failed" if final else "requeued")
     _run_handler(row, final, message)
