@@ -43,7 +43,7 @@ def test_new_version_through_the_upload_form(live_server, page, org, tmp_path):
     assert page.locator("form progress").is_hidden()
     assert not serious_violations(page)
     _send_version(page, path, tmp_path, "releves-2024.csv", V2)
-    notice = page.locator(f"#ressource-{resource.rid} .notice").inner_text()
+    notice = page.locator(f"#ressource-{resource.rid} p.notice").inner_text()
     assert "en attente" in notice  # honest state until the worker has run
     assert "Version 1" in page.locator(f"#ressource-{resource.rid}").inner_text()
 
@@ -63,7 +63,7 @@ def test_new_version_through_the_upload_form(live_server, page, org, tmp_path):
     _send_version(page, path, tmp_path, "casse.csv", BROKEN)
     call_command("db_worker", batch=True, reload=False)
     page.reload()
-    notice = page.locator(f"#ressource-{resource.rid} .notice").inner_text()
+    notice = page.locator(f"#ressource-{resource.rid} p.notice").inner_text()
     assert "Dernier import : échec" in notice and "La version 2 reste en ligne." in notice
     resource.refresh_from_db()
     assert resource.current_version.number == 2

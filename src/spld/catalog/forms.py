@@ -67,24 +67,6 @@ class DatasetForm(forms.ModelForm):
         return data
 
 
-class ResourceForm(forms.Form):
-    """A new resource: a file to send, or a remote address to fetch."""
-
-    title = forms.CharField(label=_("Titre de la ressource"), max_length=250)
-    description = forms.CharField(label=_("Description"), required=False,
-                                  widget=forms.Textarea(attrs={"rows": 2}))
-    file = forms.FileField(label=_("Fichier (CSV, TSV, XLSX, ODS, JSON, GeoJSON, Parquet)"),
-                           required=False)
-    url = forms.URLField(label=_("Ou adresse d’un fichier distant"), required=False,
-                         max_length=1000, assume_scheme="https")
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if not data.get("file") and not data.get("url"):
-            raise forms.ValidationError(_("Envoyez un fichier ou indiquez une adresse."))
-        return data
-
-
 class VersionForm(forms.Form):
     """A new version of an existing resource: a file to send, or a remote address to fetch."""
 
@@ -98,3 +80,12 @@ class VersionForm(forms.Form):
         if not data.get("file") and not data.get("url"):
             raise forms.ValidationError(_("Envoyez un fichier ou indiquez une adresse."))
         return data
+
+
+class ResourceForm(VersionForm):
+    """A new resource: a title, and its first version's file or remote address."""
+
+    title = forms.CharField(label=_("Titre de la ressource"), max_length=250)
+    description = forms.CharField(label=_("Description"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+    field_order = ["title", "description", "file", "url"]

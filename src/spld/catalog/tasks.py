@@ -6,7 +6,9 @@ Tasks call the services and the services never import the tasks: what queues a t
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -102,8 +104,6 @@ def _attempt(task_id: str) -> IngestAttempt | None:
 
 
 def _unexpected(resource: Resource, attempt: IngestAttempt | None, exc: Exception) -> None:
-    from spld.catalog import services
-
     services.settle_attempt(resource, attempt, IngestAttempt.Status.FAILED, error=_(
         "Erreur inattendue pendant l’import ({kind}) ; la version déjà publiée reste servie. "
         "Renvoyez le fichier ; si l’erreur persiste, signalez-la à l’équipe du SPLD."
@@ -114,15 +114,21 @@ def _unexpected(resource: Resource, attempt: IngestAttempt | None, exc: Exceptio
 def ingest_resource(context: Any, resource_id: int, staged: str, filename: str,
                     actor: dict[str, Any]) -> dict[str, Any]:
     """Ingest a staged upload into a new version of the resource (fails honestly)."""
-    from spld.catalog import services
-
     resource = Resource.objects.select_related("dataset__publisher").get(pk=resource_id)
     task_id = str(context.task_result.id)
     attempt = _attempt(task_id)
-    try:
+    with _outcome_recorded(task_id, resource, attempt):
         version = services.ingest_staged(
             actor=load_actor(actor), resource=resource, staged=Path(staged), filename=filename,
             progress=_reporter(task_id), attempt=attempt)
+    return {"ok": True, "version": version.number, "rows": version.row_count}
+
+
+@contextlib.contextmanager
+def _outcome_recorded(task_id: str, resource: Resource, attempt: Any) -> Iterator[None]:
+    """Failures of an ingest or fetch end the task as failed, with the reason recorded."""
+    try:
+        yield
     except IngestError as exc:
         raise task_progress.fail(task_id, exc.message, exc.code) from exc
     except task_progress.TaskFailed:
@@ -130,20 +136,17 @@ def ingest_resource(context: Any, resource_id: int, staged: str, filename: str,
     except Exception as exc:
         _unexpected(resource, attempt, exc)
         raise
-    return {"ok": True, "version": version.number, "rows": version.row_count}
 
 
 @task(takes_context=True)
 def fetch_resource(context: Any, resource_id: int, url: str,
                    actor: dict[str, Any]) -> dict[str, Any]:
     """Download a remote file (SSRF-safe, size and time limits) then ingest it."""
-    from spld.catalog import services
-
     resource = Resource.objects.select_related("dataset__publisher").get(pk=resource_id)
     task_id = str(context.task_result.id)
     attempt = _attempt(task_id)
     task_progress.report(task_id, done=1, total=100, message=_("téléchargement du fichier"))
-    try:
+    with _outcome_recorded(task_id, resource, attempt):
         if attempt is not None and attempt.version_id:
             version = services.ingest_staged(actor=load_actor(actor), resource=resource,
                                              staged=Path(), filename="", attempt=attempt)
@@ -160,13 +163,6 @@ def fetch_resource(context: Any, resource_id: int, url: str,
         version = services.ingest_staged(actor=load_actor(actor), resource=resource,
                                          staged=staged, filename=name,
                                          progress=_reporter(task_id), attempt=attempt)
-    except IngestError as exc:
-        raise task_progress.fail(task_id, exc.message, exc.code) from exc
-    except task_progress.TaskFailed:
-        raise  # already recorded with its own message
-    except Exception as exc:
-        _unexpected(resource, attempt, exc)
-        raise
     return {"ok": True, "version": version.number, "rows": version.row_count}
 
 
@@ -174,8 +170,6 @@ def fetch_resource(context: Any, resource_id: int, url: str,
 @recovery.on_lost(fetch_resource)
 def _ingest_lost(row: Any, final: bool, message: str) -> None:
     """A worker died during an ingest: remove its leftovers; on the last try, say it failed."""
-    from spld.catalog import services
-
     attempt = _attempt(str(row.pk))
     resource = Resource.objects.filter(pk=row.args_kwargs["args"][0]).first()
     if resource is None:

@@ -98,14 +98,20 @@ def _charts(version: Any) -> list[dict[str, Any]]:
     return charts
 
 
-def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """A dataset: metadata, purpose, resources, preview, profile charts, API, downloads."""
+def _visible_dataset(request: HttpRequest, slug: str) -> Dataset:
+    """The dataset whose metadata this person may see, or 404 (never 403: no hint it exists)."""
     try:
         dataset = selectors.dataset_detail(slug)
     except Dataset.DoesNotExist as exc:
         raise Http404 from exc
     if not selectors.can_see_metadata(request.user, dataset):
         raise Http404
+    return dataset
+
+
+def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A dataset: metadata, purpose, resources, preview, profile charts, API, downloads."""
+    dataset = _visible_dataset(request, slug)
     readable = selectors.can_read(request.user, dataset)
     can_edit = has_perm(request.user, "catalog.publish", dataset)
     resources = []
@@ -136,12 +142,7 @@ def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def resource_profile(request: HttpRequest, slug: str, rid: Any) -> HttpResponse:
     """A resource's column profile with its charts: a page of its own, out of the dataset page."""
-    try:
-        dataset = selectors.dataset_detail(slug)
-    except Dataset.DoesNotExist as exc:
-        raise Http404 from exc
-    if not selectors.can_see_metadata(request.user, dataset):
-        raise Http404
+    dataset = _visible_dataset(request, slug)
     resource = next((r for r in dataset.resources.all() if str(r.rid) == str(rid)), None)
     if resource is None or resource.current_version is None:
         raise Http404
