@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -16,7 +15,7 @@ import pytest
 
 from spld.core.compression import accepted, compress_stream
 from tests.catalog.helpers import make_dataset, make_resource
-from tests.live_support import PORTS
+from tests.live_support import free_port
 from tests.process_support import clean_env
 
 
@@ -94,15 +93,6 @@ def test_streams_are_compressed_chunk_by_chunk(encoding):
                                                        for i in range(5))
 
 
-def _free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.skip("no free port in 9500-9549")
 
 
 def _get(url: str, **headers: str):
@@ -122,7 +112,7 @@ def test_production_server_serves_hashed_precompressed_static_files(tmp_path: Pa
         subprocess.run([*spld, *step], env=env, check=True, timeout=300, capture_output=True)
     subprocess.run([*spld, "collectstatic", "--noinput", "-v0"], env=env, check=True,
                    timeout=300)
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([*spld, "serve", "--port", str(port), "--workers", "1",  # noqa: S603
                                "--threads", "2"], env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
