@@ -31,8 +31,8 @@ def test_every_release_since_the_first_has_a_note():
 
 @pytest.mark.parametrize("argument", ["--version", "version"])
 def test_cli_prints_spld_version(argument):
-    path = os.pathsep.join(p for p in (str(ROOT / "src"), os.environ.get("PYTHONPATH", "")) if p)
-    env = {**os.environ, "PYTHONPATH": path}
+    env = dict(os.environ)  # this checkout's code first, whatever the caller's path is
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT / "src"), env.get("PYTHONPATH")) if p)
     out = subprocess.run([sys.executable, "-m", "spld.cli", argument], env=env,
                          capture_output=True, text=True, check=True, timeout=60)
     assert out.stdout.strip() == f"spld {DECLARED}"
