@@ -10,13 +10,17 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+import pypdfium2
 import pytest
 from django.test import Client
 from django.utils import translation
 from django.utils.translation import trans_real
 
+from spld.accounts.models import User
 from spld.catalog import demo as catalog_demo
+from spld.charter.models import AnnualReport
 from spld.demo.services import load_demo
+from spld.rights.models import Receipt
 from tests.demo.crawl import demo_pages, read
 
 pytestmark = pytest.mark.django_db
@@ -102,4 +106,39 @@ def test_demo_pages_read_well(pages):
         problems["« 12 345 lignes » absent de la page du jeu Bibus"] += 1
     if "12,345 rows" not in Client().get(f"/en/{bus}").content.decode():
         problems["« 12,345 rows » absent de la page anglaise du jeu Bibus"] += 1
+    problems.update(_pdf_problems())
     assert not problems, "\n".join(sorted(problems))
+
+
+def _pdf_text(data: bytes) -> list[str]:
+    """The lines of every page of a PDF, read with PDFium."""
+    document = pypdfium2.PdfDocument(data)
+    try:
+        return [line.strip() for page in document
+                for line in page.get_textpage().get_text_range().splitlines() if line.strip()]
+    finally:
+        document.close()
+
+
+def _pdf_problems() -> Counter[str]:
+    """The same French rules over the PDFs people download: receipts and annual reports."""
+    client = Client()
+    client.force_login(User.objects.get(email="habitant@spld.example"))
+    pdfs = {f"/compte/donnees/recus/{r.uid}/recu.pdf": r for r in
+            Receipt.objects.filter(user__email="habitant@spld.example")}
+    pdfs.update({f"/charte/rapports/{r.year}.pdf": r for r in AnnualReport.objects.all()
+                 if r.pdf})
+    assert any("recu.pdf" in path for path in pdfs), "the demo citizen has no receipt"
+    assert any("rapports" in path for path in pdfs), "the demo has no annual report PDF"
+    problems: Counter[str] = Counter()
+    for path in pdfs:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        data = b"".join(response.streaming_content) if response.streaming else response.content
+        lines = _pdf_text(data)
+        assert lines, f"no text read from {path}"
+        for line in lines:
+            for name, rule in {**FRENCH, **EVERYWHERE}.items():
+                for found in rule.findall(line):
+                    problems[f"PDF {name}: « {found} » dans « {line[:90]} » ({path})"] += 1
+    return problems
