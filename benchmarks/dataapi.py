@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import io
 import json
 import os
 import shutil
@@ -293,10 +294,14 @@ def datasette(csv: Path, work: Path, rows: int, port: int, repeat: int) -> dict[
 
 # --- SPLD ------------------------------------------------------------------------------------
 
+BENCH_LOG_ORIGIN = "bench.spld.example/log"
+
+
 def spld_ingest(csv: Path, data_dir: Path, rows: int) -> dict[str, Any]:
     data_dir.mkdir(parents=True, exist_ok=True)
     os.environ["SPLD_DATA_DIR"] = str(data_dir)
     os.environ.setdefault("SPLD_SECRET_KEY", "benchmark-only-not-secret")
+    os.environ.setdefault("SPLD_LOG_ORIGIN", BENCH_LOG_ORIGIN)
     os.environ["DJANGO_SETTINGS_MODULE"] = "spld.settings"
     import django
 
@@ -308,6 +313,9 @@ def spld_ingest(csv: Path, data_dir: Path, rows: int) -> dict[str, Any]:
     from spld.organizations.models import Organization
 
     call_command("migrate", verbosity=0)
+    # The production server refuses to start without its keys, as it should.
+    call_command("keys", "init", stdout=io.StringIO())
+    call_command("log", "init-key", stdout=io.StringIO())
     admin = User.objects.create_superuser(email="bench@spld.example", password="bench-only-pw")
     org = Organization.objects.create(slug="operateur-bibus", name="Opérateur Bibus",
                                       kind="delegated_operator", siren="130025265")
@@ -346,7 +354,7 @@ def spld_ingest(csv: Path, data_dir: Path, rows: int) -> dict[str, Any]:
 def spld_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "SPLD_DATA_DIR": str(data_dir), "SPLD_DEBUG": "0",
            "SPLD_SECRET_KEY": "benchmark-only-not-secret", "SPLD_ALLOWED_HOSTS": "127.0.0.1",
-           "SPLD_LOG_LEVEL": "WARNING"}
+           "SPLD_LOG_LEVEL": "WARNING", "SPLD_LOG_ORIGIN": BENCH_LOG_ORIGIN}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     return subprocess.Popen(
         [str(BIN / "gunicorn"), "spld.wsgi:application", "-b", f"127.0.0.1:{port}",

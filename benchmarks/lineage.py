@@ -93,7 +93,8 @@ def main() -> None:
 
     data_dir = Path(tempfile.mkdtemp(prefix="spld-bench-lineage-"))
     env = dict(os.environ, SPLD_DATA_DIR=str(data_dir), SPLD_SECRET_KEY="bench-only",
-               SPLD_LOG_LEVEL="WARNING", DJANGO_SETTINGS_MODULE="spld.settings")
+               SPLD_LOG_LEVEL="WARNING", DJANGO_SETTINGS_MODULE="spld.settings",
+               SPLD_LOG_ORIGIN="bench.spld.example/log")
     if args.postgres:
         subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c",
                         "DROP DATABASE IF EXISTS spld_bench_lineage"], check=True)
@@ -103,6 +104,10 @@ def main() -> None:
     os.environ.update(env)
     spld = [sys.executable, "-m", "spld.cli"]
     subprocess.run([*spld, "migrate", "-v", "0"], check=True, env=env, cwd=ROOT)
+    # `spld serve` refuses to start without its keys, as in production.
+    for command in (["keys", "init"], ["log", "init-key"]):
+        subprocess.run([*spld, *command], check=True, env=env, cwd=ROOT,
+                       stdout=subprocess.DEVNULL)
 
     import django
 

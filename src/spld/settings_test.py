@@ -1,9 +1,16 @@
 """Settings for the test suite: a throw-away data folder and SPLD_TEST_DATABASE_URL if set."""
 
+import atexit
 import os
+import shutil
 import tempfile
 
-os.environ.setdefault("SPLD_DATA_DIR", tempfile.mkdtemp(prefix="spld-test-"))
+if "SPLD_DATA_DIR" not in os.environ:
+    # Made here, removed here (with its secrets folder); processes the suite starts inherit
+    # the variable and leave the folder to the process that made it.
+    os.environ["SPLD_DATA_DIR"] = tempfile.mkdtemp(prefix="spld-test-")
+    for _folder in (os.environ["SPLD_DATA_DIR"], os.environ["SPLD_DATA_DIR"] + "-secrets"):
+        atexit.register(shutil.rmtree, _folder, ignore_errors=True)
 os.environ.setdefault("SPLD_SECRET_KEY", "test-only-not-secret")
 # Hermetic: no /etc/spld/env nor demo env file leaks into the suite (tests pass their own).
 os.environ["SPLD_ENV_FILE"] = ""
