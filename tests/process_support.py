@@ -56,12 +56,12 @@ def wait_for(url: str, proc: subprocess.Popen, timeout: float = 90) -> requests.
     raise AssertionError(f"{url} did not answer within {timeout} s")
 
 
-def stop(proc: subprocess.Popen) -> str:
-    """Stop a server started by a test and return what it wrote."""
+def stop(proc: subprocess.Popen, *, timeout: float = 30) -> str:
+    """Stop a server or worker started by a test and return what it wrote."""
     if proc.poll() is None:
         proc.terminate()
     try:
-        out, _ = proc.communicate(timeout=30)
+        out, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
         out, _ = proc.communicate()

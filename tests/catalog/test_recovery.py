@@ -15,7 +15,7 @@ from django.db import connection
 from spld.catalog import services, tasks
 from spld.catalog.models import IngestAttempt, Resource
 from tests.catalog.helpers import make_dataset, make_resource
-from tests.process_support import spld_command
+from tests.process_support import spld_command, stop
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,14 +47,8 @@ def start_worker(**extra: str) -> subprocess.Popen:
 
 
 def stop_worker(proc: subprocess.Popen) -> str:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-    try:
-        out, _ = proc.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        out, _ = proc.communicate()
-    return out or ""
+    # A worker finishes its current task before it exits on SIGTERM: give it longer.
+    return stop(proc, timeout=60)
 
 
 def big_csv(rows: int) -> bytes:
