@@ -151,10 +151,11 @@ def _rewrite_without_id(version: ResourceVersion) -> None:
 
 
 def _files_of(parquet: Path) -> Iterator[Path]:
-    """A version file and what was derived from it (query database, CSV digest)."""
+    """A version file and what was derived from it (query database, CSV digest, exports)."""
     yield parquet
     yield query_db_path(parquet)
     yield from parquet.parent.glob(parquet.name + ".*")
+    yield from parquet.parent.glob(parquet.stem + ".export.*")
 
 
 def upgrade(*, dry_run: bool = False,

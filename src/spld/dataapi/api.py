@@ -6,7 +6,6 @@ import hashlib
 import json
 import os
 import tempfile
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -25,7 +24,7 @@ from spld.catalog import services as catalog_services
 from spld.catalog.models import Resource
 from spld.core.api_errors import ApiError
 from spld.core.downloads import serve_file
-from spld.dataapi import engine, services
+from spld.dataapi import digests, engine, services
 from spld.dataapi.actors import current_actor
 
 router = Router(tags=["données"])
@@ -153,22 +152,6 @@ def _count(request: HttpRequest, resource: Resource) -> None:
         catalog_services.count_download(resource=resource)
 
 
-def _cached_export(resource: Resource, ext: str, chunks: Any) -> Path:
-    """The whole-table export of a version, written once beside its Parquet file (immutable)."""
-    target = resource.current_version.file_path.with_suffix(f".export.{ext}")
-    if not target.exists():
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=target.name + ".", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                for chunk in chunks():
-                    out.write(chunk)
-            os.replace(tmp, target)  # atomic: a reader never sees half a file
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-    return target
-
-
 def _stream(request: HttpRequest, chunks: Any, content_type: str,
             filename: str) -> HttpResponse:
     """A filtered export, streamed (HEAD answers its headers without running the query)."""
@@ -187,7 +170,7 @@ def _export(request: HttpRequest, resource: Resource, query: engine.Query, row_i
     filename = _filename(resource, ext)
     if not _whole(query, row_ids):
         return _stream(request, chunks, content_type, filename)
-    path = _cached_export(resource, ext, chunks)
+    path = digests.cached_export(resource.current_version, ext, chunks)
     return serve_file(request, path, content_type=content_type, filename=filename,
                       etag=f"{resource.current_version.sha256[:32]}-{ext}")
 

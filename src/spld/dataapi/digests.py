@@ -1,4 +1,4 @@
-"""Size and SHA-256 of the full CSV export of a version, as the catalogue advertises them."""
+"""Whole-table exports of a version, written once, and the size and SHA-256 DCAT advertises."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import contextlib
 import hashlib
 import json
 import os
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from spld.dataapi import engine
@@ -23,6 +26,22 @@ def full_export_sql(version: Any, *, escape: bool) -> tuple[str, list[Any]]:
                              escape_formulas=strings if escape else None, row_ids=False)
 
 
+def cached_export(version: Any, ext: str, chunks: Callable[[], Iterable[bytes]]) -> Path:
+    """The whole-table export of a version, written once beside its Parquet file (immutable)."""
+    target = version.file_path.with_suffix(f".export.{ext}")
+    if not target.exists():
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=target.name + ".", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                for chunk in chunks():
+                    out.write(chunk)
+            os.replace(tmp, target)  # atomic: a reader never sees half a file
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    return target
+
+
 def csv_digest(version: Any) -> tuple[int, str]:
     """(byte size, sha256 hex) of `data/csv/` without filters; cached beside the Parquet file."""
     sidecar = version.file_path.with_name(version.file_path.name + ".csv-digest.json")
@@ -31,10 +50,13 @@ def csv_digest(version: Any) -> tuple[int, str]:
         if cached["parquet_sha256"] == version.sha256 and cached["format"] == EXPORT_FORMAT:
             return int(cached["bytes"]), str(cached["sha256"])
     sql, params = full_export_sql(version, escape=True)
+    # The very file `data/csv/` serves: written here if no one downloaded it yet, then read.
+    path = cached_export(version, "csv", lambda: engine.stream_copy(sql, params, CSV_OPTIONS))
     digest, size = hashlib.sha256(), 0
-    for chunk in engine.stream_copy(sql, params, CSV_OPTIONS):
-        digest.update(chunk)
-        size += len(chunk)
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
     # Written whole then renamed, so that a concurrent reader never sees half a file.
     tmp = sidecar.with_name(sidecar.name + f".{os.getpid()}.tmp")
     with contextlib.suppress(OSError):
