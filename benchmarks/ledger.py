@@ -116,7 +116,7 @@ def main() -> None:  # noqa: C901  (a linear script)
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from spld.ledger import log, merkle, services
+    from spld.ledger import log, merkle, selectors, services
     from spld.ledger.models import LogEntry
 
     call_command("migrate", "ledger", verbosity=0)
@@ -204,18 +204,21 @@ def main() -> None:  # noqa: C901  (a linear script)
             except OSError:
                 time.sleep(0.1)
         assert conn is not None
+        # The same random entries are proved over HTTP and in process; the first
+        # `warm_up` of each run are excluded.
         rng = random.Random(42)
+        warm_up = 20
+        indexes = [rng.randrange(size) for _ in range(args.proofs + warm_up)]
         latencies = []
         proof_body: dict[str, Any] = {}
-        for k in range(args.proofs + 20):
-            index = rng.randrange(size)
+        for k, index in enumerate(indexes):
             t = time.perf_counter()
             conn.request("GET", f"/api/1/log/proof/inclusion?index={index}&size={size}")
             response = conn.getresponse()
             body = response.read()
             elapsed = (time.perf_counter() - t) * 1000
             assert response.status == 200, body[:200]
-            if k >= 20:  # warm-up requests excluded
+            if k >= warm_up:
                 latencies.append(elapsed)
             proof_body = json.loads(body)
         import base64
@@ -236,15 +239,11 @@ def main() -> None:  # noqa: C901  (a linear script)
 
         # 3b. The same proofs in process (the footing pymerkle is measured on): the
         # selector the API calls, reading O(log n) stored hashes from PostgreSQL.
-        from spld.ledger import selectors
-
-        rng = random.Random(42)
         inprocess = []
-        for k in range(args.proofs + 20):
-            index = rng.randrange(size)
+        for k, index in enumerate(indexes):
             t = time.perf_counter()
             selectors.inclusion(index, size)
-            if k >= 20:
+            if k >= warm_up:
                 inprocess.append((time.perf_counter() - t) * 1000)
         inclusion_inprocess_p50 = statistics.median(inprocess)
         print(f"inclusion proof in process at size {size}: p50 {inclusion_inprocess_p50:.3f} ms")
